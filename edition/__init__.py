@@ -1,0 +1,3 @@
+"""edition: validate TEI transcriptions and build a static, citable scholarly website from them."""
+
+__version__ = "0.1.0"

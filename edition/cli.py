@@ -1,0 +1,86 @@
+"""The `edition` command: build | validate. Exit codes are those of diagnostics.ExitCode, documented in the README."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from . import __version__
+from .build import build as build_edition
+from .build import validate_paths
+from .diagnostics import ExitCode, Report, display_path
+
+# Diagnostics carry the user's text: print it as it is, never as rich markup.
+_err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+_out = Console(highlight=False, markup=False, soft_wrap=True)
+
+
+class EditionGroup(click.Group):
+    """A click group whose usage errors exit with ExitCode.USAGE and whose crashes name --debug."""
+
+    def main(self, *args, **kwargs):
+        kwargs.setdefault("standalone_mode", True)
+        debug = "--debug" in sys.argv
+        try:
+            return super().main(*args, **kwargs)
+        except SystemExit:
+            raise
+        except Exception as exc:  # a bug of ours, never a user's mistake: say so plainly
+            if debug:
+                raise
+            _err.print(f"edition: internal error: {type(exc).__name__}: {exc}")
+            _err.print("This is a bug in edition, not in your files. Run again with --debug for the traceback.")
+            sys.exit(70)
+
+
+@click.group(cls=EditionGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="edition")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def main(debug: bool) -> None:
+    """Validate TEI transcriptions and build a static, citable edition website from them."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--project", "project_dir", default=".", type=click.Path(file_okay=False, path_type=Path),
+              help="The edition's folder, for pointers across files (default: the current folder).")
+def validate(paths: tuple[Path, ...], project_dir: Path) -> None:
+    """Check TEI files against the edition's schema and rules (all of the edition when no PATHS are given)."""
+    report = validate_paths(list(paths), project_dir)
+    _print(report)
+    errors, warnings = len(report.errors), len(report.warnings)
+    if errors:
+        _err.print(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
+    else:
+        _out.print(f"valid: no errors, {warnings} warning{'s' if warnings != 1 else ''}")
+    sys.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("project_dir", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Where to write the site (default: the `output` setting, _site).")
+def build(project_dir: Path, out: Path | None) -> None:
+    """Validate the edition in PROJECT_DIR and, if it is valid, write its site."""
+    result = build_edition(project_dir, out)
+    _print(result.report)
+    if result.exit_code is not ExitCode.OK:
+        reason = "the site could not be written" if result.exit_code is ExitCode.OUTPUT else \
+            f"{len(result.report.errors)} error(s): nothing was written, the previous site is unchanged"
+        _err.print(f"build failed: {reason}")
+        sys.exit(result.exit_code)
+    index = result.out.resolve() / "index.html"
+    _out.print(
+        f"built {result.documents} document{'s' if result.documents != 1 else ''}, {result.pages} pages "
+        f"in {result.seconds:.1f} s, {len(result.report.warnings)} warning(s)"
+    )
+    _out.print(f"site written to {display_path(result.out)}/: open {index.as_uri()} in a browser, "
+               f"or serve it with: python -m http.server -d {display_path(result.out)}")
+
+
+def _print(report: Report) -> None:
+    for diagnostic in report.sorted():
+        _err.print(diagnostic.format())

@@ -1,0 +1,127 @@
+"""The edition's settings, read from edition.toml: typed, documented, unknown keys rejected, all errors collected."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from .diagnostics import Diagnostic, error
+
+CONFIG_NAME = "edition.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of one edition; each field's `doc` says what it does."""
+
+    title: str = field(metadata={"doc": "The edition's title, shown on every page and in citations."})
+    subtitle: str = field(default="", metadata={"doc": "A line under the title on the home page."})
+    editors: list[str] = field(default_factory=list, metadata={"doc": "The edition's editors, for citations."})
+    publisher: str = field(default="", metadata={"doc": "Who publishes the edition."})
+    base_url: str = field(
+        default="", metadata={"doc": "The address the site is published at; permalinks start with it."}
+    )
+    language: str = field(default="en", metadata={"doc": "The language of the site's pages (an IETF tag)."})
+    texts: list[str] = field(
+        default_factory=lambda: ["texts/*.xml"],
+        metadata={"doc": "Glob patterns, relative to the project, for the TEI files (documents and registers)."},
+    )
+    pages: str = field(
+        default="site/pages", metadata={"doc": "Folder of Markdown pages (index.md is the home page)."}
+    )
+    output: str = field(default="_site", metadata={"doc": "Folder the site is written to."})
+    project_dir: Path = field(default=Path("."), metadata={"doc": "", "internal": True})
+
+    def text_files(self) -> list[Path]:
+        """Every TEI file the `texts` patterns select, in a stable order."""
+        found: set[Path] = set()
+        for pattern in self.texts:
+            found.update(p for p in self.project_dir.glob(pattern) if p.is_file())
+        return sorted(found)
+
+    @property
+    def pages_dir(self) -> Path:
+        return self.project_dir / self.pages
+
+    @property
+    def output_dir(self) -> Path:
+        return self.project_dir / self.output
+
+
+def _options():
+    return [f for f in fields(Config) if not f.metadata.get("internal")]
+
+
+_EXPECTED_TYPES = {"str": str, "list[str]": list}
+
+
+def load_config(project_dir: Path) -> tuple[Config | None, list[Diagnostic]]:
+    """Read `edition.toml` in project_dir; return the settings, or None with every problem found."""
+    path = project_dir / CONFIG_NAME
+    if not path.is_file():
+        return None, [
+            error(path, 1, 1, "config-missing",
+                  f"no {CONFIG_NAME} here: run the command in an edition's folder or give that folder as argument")
+        ]
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, col = _toml_position(str(exc))
+        return None, [error(path, line, col, "config-syntax",
+                            f"{_strip_position(str(exc))}: fix the TOML syntax of {CONFIG_NAME}")]
+    problems = _check(raw, path, text)
+    if problems:
+        return None, problems
+    values = {k: v for k, v in raw.items()}
+    return Config(project_dir=project_dir, **values), []
+
+
+def _check(raw: dict, path: Path, text: str) -> list[Diagnostic]:
+    options = {f.name: f for f in _options()}
+    problems = []
+    for key, value in raw.items():
+        line = _key_line(text, key)
+        if key not in options:
+            close = difflib.get_close_matches(key, options, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(options))}"
+            problems.append(error(path, line, 1, "config-unknown-key", f"unknown setting '{key}': {hint}"))
+            continue
+        expected = str(options[key].type)
+        if expected == "list[str]":
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            wanted = "a list of strings, e.g. [\"texts/*.xml\"]"
+        else:
+            ok = isinstance(value, str)
+            wanted = "a string in double quotes"
+        if not ok:
+            problems.append(error(path, line, 1, "config-type", f"setting '{key}' must be {wanted}"))
+    if "title" not in raw:
+        problems.append(error(path, 1, 1, "config-missing-key", "setting 'title' is required: add title = \"…\""))
+    return problems
+
+
+def _key_line(text: str, key: str) -> int:
+    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _toml_position(message: str) -> tuple[int, int]:
+    match = re.search(r"at line (\d+), column (\d+)", message)
+    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+
+
+def _strip_position(message: str) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+
+
+def documentation() -> str:
+    """Every setting with its default and purpose, as the README lists them."""
+    rows = []
+    for option in _options():
+        rows.append(f"{option.name}: {option.metadata['doc']}")
+    return "\n".join(rows)

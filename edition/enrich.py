@@ -1,0 +1,137 @@
+"""What is derived from the documents once they are valid: metadata, paragraph anchors, registers, chronology."""
+
+from __future__ import annotations
+
+from datetime import date as Date
+
+from .config import Config
+from .model import NS, XML_ID, Document, Edition, Entity, Metadata
+
+
+def enrich(config: Config, documents: list[Document]) -> Edition:
+    """Gather the edition: registers first, then each document's metadata and anchors, then the chronology."""
+    registers = [d for d in documents if d.kind == "register"]
+    texts = [d for d in documents if d.kind == "document"]
+    entities = register_entities(registers)
+    for document in texts:
+        document.metadata = document_metadata(document, entities)
+        document.paragraph_ids = paragraph_ids(document)
+    chronology = sorted(texts, key=lambda d: (d.metadata.date or "9999", d.id))
+    link_chronology(chronology)
+    return Edition(config=config, documents=chronology, registers=registers, entities=entities)
+
+
+def register_entities(registers: list[Document]) -> dict[str, Entity]:
+    """Every person, place and organisation of the registers, by xml:id."""
+    entities = {}
+    kinds = {"person": "persName", "place": "placeName", "org": "orgName"}
+    for register in registers:
+        for kind, name_element in kinds.items():
+            for entry in register.root.xpath(f".//tei:{kind}[@xml:id]", namespaces=NS):
+                name = entry.find(f"tei:{name_element}", NS)
+                note = entry.find("tei:note", NS)
+                entities[entry.get(XML_ID)] = Entity(
+                    id=entry.get(XML_ID), kind=kind, name=_text(name), note=_text(note)
+                )
+    return entities
+
+
+def document_metadata(document: Document, entities: dict[str, Entity]) -> Metadata:
+    """The header facts a reader sees above the text."""
+    header = document.root.find("tei:teiHeader", NS)
+    first = lambda path: _first(header, path)  # noqa: E731 - a local shorthand keeps the table below readable
+    sent = "tei:profileDesc/tei:correspDesc/tei:correspAction[@type='sent']"
+    received = "tei:profileDesc/tei:correspDesc/tei:correspAction[@type='received']"
+    sent_date = first(f"{sent}/tei:date")
+    when = sent_date.get("when", "") if sent_date is not None else ""
+    return Metadata(
+        title=_text(first("tei:fileDesc/tei:titleStmt/tei:title[@type='main']"))
+        or _text(first("tei:fileDesc/tei:titleStmt/tei:title")) or document.id,
+        date=when,
+        date_text=human_date(when) if when else "undated",
+        sender=_party(first(sent), entities),
+        recipient=_party(first(received), entities),
+        place=_text(first(f"{sent}/tei:placeName")),
+        classification=_keyword(header, "classification"),
+        precedence=_keyword(header, "precedence"),
+        distribution=_keyword(header, "distribution"),
+        source=_archival_source(first("tei:fileDesc/tei:sourceDesc/tei:msDesc/tei:msIdentifier")),
+        declassification=_declassification(header),
+        publication=_text(first("tei:fileDesc/tei:sourceDesc/tei:listBibl/tei:bibl[@type='publication']")),
+        availability=_text(first("tei:fileDesc/tei:publicationStmt/tei:availability")),
+    )
+
+
+def paragraph_ids(document: Document) -> list[str]:
+    """The anchors of the document's paragraphs, in reading order."""
+    return [p.get(XML_ID) for p in document.root.xpath(".//tei:text/tei:body//tei:p[@xml:id]", namespaces=NS)]
+
+
+def link_chronology(documents: list[Document]) -> None:
+    """Give each document its neighbours in date order."""
+    for before, after in zip(documents, documents[1:]):
+        before.next = after
+        after.previous = before
+
+
+def human_date(when: str) -> str:
+    """'1962-12-13T11:00:00+01:00' → '13 December 1962, 11:00'; partial dates stay partial."""
+    day_part, _, time_part = when.partition("T")
+    pieces = day_part.split("-")
+    try:
+        if len(pieces) == 3:
+            text = f"{int(pieces[2])} {Date(2000, int(pieces[1]), 1):%B} {pieces[0]}"
+        elif len(pieces) == 2:
+            text = f"{Date(2000, int(pieces[1]), 1):%B} {pieces[0]}"
+        else:
+            text = pieces[0]
+    except ValueError:
+        return when
+    return f"{text}, {time_part[:5]}" if time_part else text
+
+
+def _first(element, path: str):
+    return element.find(path, NS) if element is not None else None
+
+
+def _text(element) -> str:
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def _party(action, entities: dict[str, Entity]) -> str:
+    if action is None:
+        return ""
+    names = []
+    for name in action.iterfind("tei:persName", NS):
+        names.append(_entity_name(name, entities))
+    for name in action.iterfind("tei:orgName", NS):
+        names.append(_entity_name(name, entities))
+    place = action.find("tei:placeName", NS)
+    party = "; ".join(n for n in names if n)
+    return f"{party} ({_text(place)})" if party and place is not None else party
+
+
+def _entity_name(element, entities: dict[str, Entity]) -> str:
+    written = _text(element)
+    return written or entities.get(element.get("ref", "").lstrip("#"), Entity("", "", "")).name
+
+
+def _keyword(header, scheme: str) -> str:
+    terms = header.iterfind(f"tei:profileDesc/tei:textClass/tei:keywords[@scheme='#{scheme}']/tei:term", NS)
+    return "; ".join(_text(t) for t in terms)
+
+
+def _archival_source(identifier) -> str:
+    if identifier is None:
+        return ""
+    parts = [_text(identifier.find(f"tei:{name}", NS)) for name in ("repository", "collection", "idno")]
+    return ", ".join(p for p in parts if p)
+
+
+def _declassification(header) -> str:
+    event = _first(header, ".//tei:custEvent[@type='declassification']")
+    if event is None:
+        return ""
+    when = event.get("when", "")
+    description = _text(event)
+    return f"{human_date(when)}: {description}" if when and description else description or human_date(when)

@@ -1,0 +1,62 @@
+"""Reading TEI files safely: no network, no DTDs, no external entities; line numbers kept."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from .diagnostics import Diagnostic, error
+from .model import TEI, XML_ID, Document
+
+
+def _parser() -> etree.XMLParser:
+    # A fresh parser per file: lxml's parser keeps its error log between files.
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
+
+
+def load_document(path: Path) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse one TEI file into a Document, or return why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [error(path, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}")]
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, _parser()))
+    except etree.XMLSyntaxError as exc:
+        return None, [_syntax_diagnostic(path, exc)]
+    root = tree.getroot()
+    if root.tag != f"{{{TEI}}}TEI":
+        return None, [_not_tei(path, root)]
+    text = data.decode("utf-8", errors="replace")
+    document = Document(path=path, tree=tree, source_lines=text.splitlines())
+    document.id = root.get(XML_ID) or path.stem
+    has_text = root.find(f"{{{TEI}}}text") is not None
+    document.kind = "document" if has_text else "register"
+    return document, []
+
+
+def _syntax_diagnostic(path: Path, exc: etree.XMLSyntaxError) -> Diagnostic:
+    line, col = exc.position if exc.position else (1, 1)
+    message = re.sub(r", line \d+, column \d+$", "", exc.msg or "not well-formed XML")
+    return error(path, line, col, "not-well-formed",
+                 f"{message}: the file is not well-formed XML; fix it here (every start tag closed, in order)")
+
+
+def _not_tei(path: Path, root) -> Diagnostic:
+    qname = etree.QName(root)
+    if qname.localname == "TEI":
+        what = f"its root element TEI is in the namespace '{qname.namespace or ''}'"
+        todo = f'declare xmlns="{TEI}" on the root element'
+    else:
+        what = f"its root element is <{qname.localname}>"
+        todo = f'a TEI file starts with <TEI xmlns="{TEI}">'
+    return error(path, root.sourceline or 1, 1, "not-tei", f"not a TEI document: {what}; {todo}")

@@ -1,0 +1,78 @@
+"""The objects that flow through the pipeline: one Document per TEI file, one Edition holding them all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .config import Config
+
+TEI = "http://www.tei-c.org/ns/1.0"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+NS = {"tei": TEI}
+
+
+@dataclass
+class Metadata:
+    """What the document page's header and the documents list show about a document."""
+
+    title: str = ""
+    date: str = ""  # ISO 8601, as in @when; sorts chronologically
+    date_text: str = ""  # the date as a reader reads it
+    sender: str = ""
+    recipient: str = ""
+    place: str = ""
+    classification: str = ""
+    precedence: str = ""
+    distribution: str = ""
+    source: str = ""
+    declassification: str = ""
+    publication: str = ""
+    availability: str = ""
+
+
+@dataclass
+class Document:
+    """One TEI file: its source, its parsed tree and, as the pipeline advances, what was derived from it."""
+
+    path: Path
+    tree: etree._ElementTree
+    source_lines: list[str]
+    id: str = ""
+    kind: str = "document"  # "document" (has a text) or "register" (a standOff of people, places, orgs)
+    metadata: Metadata = field(default_factory=Metadata)
+    paragraph_ids: list[str] = field(default_factory=list)
+    previous: Document | None = None
+    next: Document | None = None
+    html: str = ""
+
+    @property
+    def root(self):
+        return self.tree.getroot()
+
+    @property
+    def url(self) -> str:
+        """The document page's path within the site."""
+        return f"documents/{self.id}/"
+
+
+@dataclass
+class Entity:
+    """A person, place or organisation from a register."""
+
+    id: str
+    kind: str  # person | place | org
+    name: str
+    note: str = ""
+
+
+@dataclass
+class Edition:
+    """Everything the site is made of, gathered before a single file is written."""
+
+    config: Config
+    documents: list[Document]
+    registers: list[Document] = field(default_factory=list)
+    entities: dict[str, Entity] = field(default_factory=dict)

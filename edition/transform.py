@@ -1,0 +1,46 @@
+"""The TEI text of each document turned into its HTML by the one compiled stylesheet, xslt/edition.xsl."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from lxml import etree
+
+from . import resources
+from .diagnostics import Diagnostic, warning
+from .model import Document, Edition
+
+MESSAGE_PREFIX = "edition:"
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> etree.XSLT:
+    """xslt/edition.xsl compiled once; it imports one module per concern."""
+    return etree.XSLT(etree.parse(str(resources.XSLT / "edition.xsl")))
+
+
+def transform(edition: Edition) -> list[Diagnostic]:
+    """Give every document its text as HTML; return what the stylesheet reported."""
+    diagnostics: list[Diagnostic] = []
+    for document in edition.documents:
+        document.html, messages = transform_document(document)
+        diagnostics.extend(messages)
+    return diagnostics
+
+
+def transform_document(document: Document) -> tuple[str, list[Diagnostic]]:
+    """The HTML of one document's text, and the stylesheet's messages about it."""
+    transformer = stylesheet()
+    result = transformer(document.tree, **{"document-id": etree.XSLT.strparam(document.id)})
+    html = etree.tostring(result.getroot(), method="html", encoding="unicode") if result.getroot() is not None else ""
+    return html, _messages(document, transformer.error_log)
+
+
+def _messages(document: Document, log) -> list[Diagnostic]:
+    # lxml cannot tell xsl:message from a libxslt warning, so our own messages carry a prefix.
+    found = []
+    for entry in log:
+        text = entry.message.strip()
+        if text.startswith(MESSAGE_PREFIX):
+            found.append(warning(document.path, entry.line, 1, "transform", text[len(MESSAGE_PREFIX):].strip()))
+    return found

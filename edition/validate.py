@@ -1,0 +1,142 @@
+"""Validation of every TEI file against the edition's RELAX NG grammar and its Schematron rules."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree, isoschematron
+
+from . import resources
+from .diagnostics import Diagnostic, Level, element_column, error
+from .model import XML_ID, Document
+
+SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
+FUNCTIONS = "urn:x-edition:validation"
+
+
+@lru_cache(maxsize=1)
+def grammar() -> etree.RelaxNG:
+    """The compiled RELAX NG schema of the edition (schemas/edition.rng)."""
+    return etree.RelaxNG(etree.parse(str(resources.SCHEMAS / "edition.rng")))
+
+
+@lru_cache(maxsize=1)
+def _rules_stylesheet() -> etree._ElementTree:
+    """edition.sch compiled to XSLT by the ISO Schematron steps that lxml ships."""
+    schema = etree.parse(str(resources.SCHEMAS / "edition.sch"))
+    included = isoschematron.iso_dsdl_include(schema)
+    expanded = isoschematron.iso_abstract_expand(included)
+    return isoschematron.iso_svrl_for_xslt1(expanded)
+
+
+class IdIndex:
+    """Where each xml:id of the edition is declared: the context for rules that cross documents."""
+
+    def __init__(self, documents: list[Document]):
+        self.places: dict[str, list[Document]] = defaultdict(list)
+        for document in documents:
+            for element in document.root.iter():
+                value = element.get(XML_ID) if isinstance(element.tag, str) else None
+                if value is not None:
+                    self.places[value].append(document)
+
+    def declarations(self, _context, value) -> float:
+        return float(len(self.places.get(_as_string(value), ())))
+
+    def declared_in(self, _context, value) -> str:
+        names = sorted({d.path.name for d in self.places.get(_as_string(value), ())})
+        return ", ".join(names)
+
+
+def _as_string(value) -> str:
+    if isinstance(value, list):
+        return str(value[0]) if value else ""
+    return str(value)
+
+
+def validate_documents(documents: list[Document], context: list[Document] | None = None) -> list[Diagnostic]:
+    """Check each document against the grammar and the rules; ids and pointers resolve across `context`."""
+    index = IdIndex(context if context is not None else documents)
+    rules = etree.XSLT(
+        _rules_stylesheet(),
+        extensions={
+            (FUNCTIONS, "declarations"): index.declarations,
+            (FUNCTIONS, "declared-in"): index.declared_in,
+        },
+    )
+    diagnostics: list[Diagnostic] = []
+    for document in documents:
+        diagnostics.extend(grammar_problems(document))
+        diagnostics.extend(rule_problems(document, rules))
+    return diagnostics
+
+
+def grammar_problems(document: Document) -> list[Diagnostic]:
+    """RELAX NG errors of one document, located at the offending element."""
+    schema = grammar()
+    if schema.validate(document.tree):
+        return []
+    problems = []
+    for entry in schema.error_log:
+        element = _element_at(document, entry.path)
+        line, col = element_column(document.source_lines, element) if element is not None else (entry.line, 1)
+        problems.append(error(document.path, line, col, "schema", _readable_grammar_message(entry.message)))
+    return problems
+
+
+def rule_problems(document: Document, rules: etree.XSLT) -> list[Diagnostic]:
+    """Schematron failures of one document, mapped back to the source line of the element they concern."""
+    report = rules(document.tree)
+    problems = []
+    for failure in report.getroot().xpath("svrl:failed-assert | svrl:successful-report", namespaces=SVRL):
+        element = _element_at(document, failure.get("location"))
+        line, col = element_column(document.source_lines, element) if element is not None else (1, 1)
+        text = " ".join("".join(failure.find("svrl:text", SVRL).itertext()).split())
+        level = Level.WARNING if failure.get("role") in ("warning", "warn", "info") else Level.ERROR
+        code = failure.get("id") or "rule"
+        problems.append(Diagnostic(document.path, line, col, level, code, text))
+    return problems
+
+
+def _element_at(document: Document, location: str | None):
+    if not location:
+        return None
+    try:
+        found = document.tree.xpath(location)
+    except etree.XPathError:
+        return None
+    for node in found:
+        if isinstance(node, etree._Element):
+            return node
+        if hasattr(node, "getparent"):
+            return node.getparent()
+    return None
+
+
+_NAMESPACED = re.compile(r"\{[^}]*\}")
+
+
+def _readable_grammar_message(message: str) -> str:
+    text = _NAMESPACED.sub("", message)
+    hints = [
+        (r"^Did not expect element (\S+) there", r"element <\1> is not allowed here: move or remove it "
+                                                 r"(schemas/README.md lists where each element may stand)"),
+        (r"^Expecting element (\S+), got (\S+)", r"expected <\1> here, found <\2>: "
+                                                 r"add <\1> or correct the order (see schemas/README.md)"),
+        (r"^Element (\S+) failed to validate attributes", r"<\1> has an attribute that is not allowed "
+                                                          r"or has a wrong value: check its attributes "
+                                                          r"against schemas/README.md"),
+        (r"^Invalid attribute (\S+) for element (\S+)", r"attribute '\1' is not allowed on <\2>: remove it"),
+        (r"^Element (\S+) has extra content: (\S+)", r"<\1> has content that is not allowed: <\2>; "
+                                                     r"move or remove it"),
+        (r"^Expecting an element (\S+), got nothing", r"<\1> is missing here: add it"),
+        (r"^Element (\S+) failed to validate content", r"the content of <\1> does not follow the schema: "
+                                                       r"see the other messages for this element"),
+    ]
+    for pattern, replacement in hints:
+        if re.search(pattern, text):
+            return re.sub(pattern, replacement, text)
+    return f"{text} (see schemas/README.md for what the schema admits)"

@@ -1,0 +1,86 @@
+"""Writing the site: everything goes to a temporary folder that replaces the output folder only when complete."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .render import Page
+
+MARKER = ".edition-site"
+_RENAME_EXCHANGE = 2
+
+
+class OutputError(Exception):
+    """The site cannot be written where asked; the message says why and what to do."""
+
+
+def write_site(pages: list[Page], static_dir: Path, out: Path) -> int:
+    """Write the pages and static files as the new `out`; return the number of pages written."""
+    out = out.resolve()
+    check_output_folder(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        for page in pages:
+            target = staging / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page.content, encoding="utf-8")
+        shutil.copytree(static_dir, staging / "static")
+        (staging / MARKER).write_text("This folder was written by `edition build` and is replaced by it.\n")
+        staging.chmod(0o755)
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return len(pages)
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse to replace a folder that edition did not write: it may hold someone's work."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputError(f"{out} exists and is not a folder: choose another output folder with --out")
+    if (out / MARKER).exists() or not any(out.iterdir()):
+        return
+    raise OutputError(
+        f"{out} exists, is not empty and was not written by edition, so it is left alone: "
+        "choose another output folder with --out, or empty it first"
+    )
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    previous = Path(tempfile.mkdtemp(prefix=f".{out.name}.previous-", dir=out.parent))
+    os.rename(out, previous / "site")
+    os.rename(staging, out)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2), so no moment exists without a site."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _remove_leftovers(out: Path) -> None:
+    # A build that was killed leaves its staging folder behind; the site itself was never touched.
+    for pattern in (f".{out.name}.building-*", f".{out.name}.previous-*"):
+        for leftover in out.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)

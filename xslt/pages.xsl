@@ -1,0 +1,77 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The physical page: where pages, columns and lines break, and what is printed around the text (running
+  heads, page numbers, classification lines, the printed form). Page breaks are shown, not hidden: the
+  edition is cited by page as much as by paragraph.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    exclude-result-prefixes="tei">
+
+  <!-- Inline so it may stand inside a paragraph that runs across pages; the stylesheet sets it on a line of
+       its own. Its id is derived from the page number (not from an xml:id) so that links to a page have one
+       predictable form; a page number that recurs gets a suffix to keep ids unique. -->
+  <xsl:template match="tei:pb">
+    <xsl:variable name="n">
+      <xsl:value-of select="normalize-space(@n)"/>
+      <xsl:if test="not(normalize-space(@n))">
+        <xsl:number level="any" count="tei:pb" from="tei:text"/>
+      </xsl:if>
+    </xsl:variable>
+    <xsl:variable name="earlier" select="count(preceding::tei:pb[normalize-space(@n) = string($n)])"/>
+    <xsl:variable name="id">
+      <xsl:value-of select="concat($document-id, '-page-', translate($n, ' ', '-'))"/>
+      <xsl:if test="$earlier &gt; 0"><xsl:value-of select="concat('-', $earlier + 1)"/></xsl:if>
+    </xsl:variable>
+    <xsl:call-template name="make-placeholder">
+      <xsl:with-param name="class" select="'pb'"/>
+      <xsl:with-param name="attributes">
+        <x id="{$id}" role="note" aria-label="Page {$n}" data-facs="{@facs}"/>
+      </xsl:with-param>
+      <xsl:with-param name="text" select="concat('Page ', $n)"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:cb">
+    <xsl:call-template name="make-placeholder">
+      <xsl:with-param name="class" select="'cb'"/>
+      <xsl:with-param name="text" select="normalize-space(concat('Column ', @n))"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:lb">
+    <xsl:call-template name="make-break">
+      <xsl:with-param name="class" select="'lb'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- Sighted readers know a running head or a page number by where it stands on the page; the hidden
+       label says it to everyone else. -->
+  <xsl:template match="tei:fw">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class">
+        <xsl:call-template name="modifier-classes">
+          <xsl:with-param name="base" select="'fw'"/>
+          <xsl:with-param name="tokens" select="@type"/>
+        </xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="before">
+        <xsl:call-template name="make-hidden-label">
+          <xsl:with-param name="text">
+            <xsl:choose>
+              <xsl:when test="@type = 'head' or @type = 'header'">Running head: </xsl:when>
+              <xsl:when test="@type = 'pageNum'">Page number: </xsl:when>
+              <xsl:when test="@type = 'classification'">Classification marking: </xsl:when>
+              <xsl:when test="@type = 'form'">Printed form: </xsl:when>
+              <xsl:when test="@type = 'catch'">Catchword: </xsl:when>
+              <xsl:when test="@type = 'sig'">Signature mark: </xsl:when>
+              <xsl:otherwise>Printed marking: </xsl:otherwise>
+            </xsl:choose>
+          </xsl:with-param>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+</xsl:stylesheet>

@@ -1,0 +1,468 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Editorial signs: what the transcription records about the writing rather than the words themselves
+  (handwriting, deletions, uncertain, supplied, withheld and erroneous text). Every sign stays visible in
+  words or bracketed marks, and every reading the TEI records is in the HTML: a "diplomatic" or "reading"
+  view is a matter of CSS choosing by class (sic/corr, orig/reg, abbr/expan, and "editorial" for the marks
+  the edition adds), never of the stylesheet dropping one side.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    exclude-result-prefixes="tei">
+
+  <xsl:key name="hand" match="tei:handNote" use="@xml:id"/>
+
+  <!-- The header's description of the hand a @hand or @new points to, or nothing when it is not declared. -->
+  <xsl:template name="hand-description">
+    <xsl:param name="pointer"/>
+    <xsl:variable name="first" select="substring-before(concat(normalize-space($pointer), ' '), ' ')"/>
+    <xsl:value-of select="normalize-space(key('hand', substring-after($first, '#')))"/>
+  </xsl:template>
+
+  <!-- "Deleted", "Deleted (detail)": the wording of titles and labels that name a sign and, when the
+       encoding says more, what it says. -->
+  <xsl:template name="with-detail">
+    <xsl:param name="text"/>
+    <xsl:param name="detail"/>
+    <xsl:value-of select="$text"/>
+    <xsl:if test="normalize-space($detail)">
+      <xsl:value-of select="concat(' (', normalize-space($detail), ')')"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="editorial-mark">
+    <xsl:param name="text"/>
+    <xsl:call-template name="make-label">
+      <xsl:with-param name="class" select="'editorial'"/>
+      <xsl:with-param name="text" select="$text"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- Handwriting in a typed or printed document is recognised by sight; the hidden label says it for a
+       screen reader. The hand's description goes in the title only: a manuscript description is a paragraph,
+       too long to be read out before every handwritten word. -->
+  <xsl:template match="tei:add">
+    <xsl:variable name="description">
+      <xsl:call-template name="hand-description">
+        <xsl:with-param name="pointer" select="@hand"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class" select="'add'"/>
+      <xsl:with-param name="attributes">
+        <x data-place="{@place}">
+          <xsl:attribute name="data-hand">
+            <xsl:call-template name="pointer-ids">
+              <xsl:with-param name="pointers" select="@hand"/>
+            </xsl:call-template>
+          </xsl:attribute>
+          <xsl:attribute name="title">
+            <xsl:choose>
+              <xsl:when test="string($description)"><xsl:value-of select="$description"/></xsl:when>
+              <xsl:when test="@hand">Handwritten</xsl:when>
+              <xsl:otherwise>Added</xsl:otherwise>
+            </xsl:choose>
+          </xsl:attribute>
+        </x>
+      </xsl:with-param>
+      <xsl:with-param name="content">
+        <xsl:choose>
+          <xsl:when test="@hand">
+            <xsl:call-template name="make-hidden-label">
+              <xsl:with-param name="text" select="'handwritten: '"/>
+            </xsl:call-template>
+            <xsl:call-template name="make-part">
+              <xsl:with-param name="class" select="'hand'"/>
+              <xsl:with-param name="content">
+                <xsl:apply-templates/>
+              </xsl:with-param>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:call-template name="make-hidden-label">
+              <xsl:with-param name="text" select="'added: '"/>
+            </xsl:call-template>
+            <xsl:apply-templates/>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:del">
+    <xsl:variable name="description">
+      <xsl:call-template name="hand-description">
+        <xsl:with-param name="pointer" select="@hand"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="element" select="'del'"/>
+      <xsl:with-param name="class">
+        <xsl:call-template name="modifier-classes">
+          <xsl:with-param name="base" select="'del'"/>
+          <xsl:with-param name="tokens" select="@rend"/>
+        </xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="attributes">
+        <x>
+          <xsl:attribute name="data-hand">
+            <xsl:call-template name="pointer-ids">
+              <xsl:with-param name="pointers" select="@hand"/>
+            </xsl:call-template>
+          </xsl:attribute>
+          <xsl:attribute name="title">
+            <xsl:call-template name="with-detail">
+              <xsl:with-param name="text" select="'Deleted'"/>
+              <xsl:with-param name="detail" select="$description"/>
+            </xsl:call-template>
+          </xsl:attribute>
+        </x>
+      </xsl:with-param>
+      <xsl:with-param name="before">
+        <xsl:call-template name="make-hidden-label">
+          <xsl:with-param name="text" select="'deleted: '"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:subst">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class" select="'subst'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:unclear">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class" select="'unclear'"/>
+      <xsl:with-param name="attributes">
+        <x data-reason="{@reason}">
+          <xsl:attribute name="title">
+            <xsl:call-template name="with-detail">
+              <xsl:with-param name="text" select="'Uncertain reading'"/>
+              <xsl:with-param name="detail" select="@reason"/>
+            </xsl:call-template>
+          </xsl:attribute>
+        </x>
+      </xsl:with-param>
+      <xsl:with-param name="after">
+        <xsl:call-template name="editorial-mark">
+          <xsl:with-param name="text" select="'[?]'"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:supplied">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class" select="'supplied'"/>
+      <xsl:with-param name="attributes">
+        <x data-reason="{@reason}">
+          <xsl:attribute name="data-source">
+            <xsl:call-template name="pointer-ids">
+              <xsl:with-param name="pointers" select="@source"/>
+            </xsl:call-template>
+          </xsl:attribute>
+          <xsl:attribute name="title">
+            <xsl:call-template name="with-detail">
+              <xsl:with-param name="text" select="'Supplied by the editors'"/>
+              <xsl:with-param name="detail" select="@reason"/>
+            </xsl:call-template>
+          </xsl:attribute>
+        </x>
+      </xsl:with-param>
+      <xsl:with-param name="before">
+        <xsl:call-template name="editorial-mark">
+          <xsl:with-param name="text" select="'['"/>
+        </xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="after">
+        <xsl:call-template name="editorial-mark">
+          <xsl:with-param name="text" select="']'"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:surplus">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class" select="'surplus'"/>
+      <xsl:with-param name="attributes">
+        <x data-reason="{@reason}">
+          <xsl:attribute name="title">
+            <xsl:call-template name="with-detail">
+              <xsl:with-param name="text" select="'Surplus'"/>
+              <xsl:with-param name="detail" select="@reason"/>
+            </xsl:call-template>
+          </xsl:attribute>
+        </x>
+      </xsl:with-param>
+      <xsl:with-param name="before">
+        <xsl:call-template name="editorial-mark">
+          <xsl:with-param name="text" select="'{'"/>
+        </xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="after">
+        <xsl:call-template name="editorial-mark">
+          <xsl:with-param name="text" select="'}'"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The source's reading first (sic, orig, abbr), then the edition's (corr, reg, expan), whatever their order
+       in the TEI, so that both views read left to right the same way. -->
+  <xsl:template match="tei:choice">
+    <xsl:variable name="source-side" select="tei:sic | tei:orig | tei:abbr"/>
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class">
+        <xsl:call-template name="modifier-classes">
+          <xsl:with-param name="base" select="'choice'"/>
+          <xsl:with-param name="tokens" select="local-name($source-side[1])"/>
+        </xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="content">
+        <xsl:apply-templates select="$source-side"/>
+        <xsl:if test="$source-side and *[not(self::tei:sic or self::tei:orig or self::tei:abbr)]">
+          <xsl:text> </xsl:text>
+        </xsl:if>
+        <xsl:apply-templates select="node()[not(self::tei:sic or self::tei:orig or self::tei:abbr)]
+                                           [not(self::text()) or normalize-space()]"/>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- Inside a choice the correction beside it says that this is an error; alone, "[sic]" says it. -->
+  <xsl:template match="tei:sic">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class" select="'sic'"/>
+      <xsl:with-param name="attributes"><x title="Thus in the source"/></xsl:with-param>
+      <xsl:with-param name="after">
+        <xsl:if test="not(parent::tei:choice)">
+          <xsl:call-template name="editorial-mark">
+            <xsl:with-param name="text" select="' [sic]'"/>
+          </xsl:call-template>
+        </xsl:if>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:corr">
+    <xsl:call-template name="edition-reading">
+      <xsl:with-param name="label" select="'corrected: '"/>
+      <xsl:with-param name="title" select="'Corrected by the editors'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:orig">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class" select="'orig'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:reg">
+    <xsl:call-template name="edition-reading">
+      <xsl:with-param name="label" select="'regularised: '"/>
+      <xsl:with-param name="title" select="'Regularised by the editors'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- HTML's own element for an abbreviation, its expansion (when the choice gives one) in the title. -->
+  <xsl:template match="tei:abbr">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="element" select="'abbr'"/>
+      <xsl:with-param name="class" select="'abbr'"/>
+      <xsl:with-param name="attributes">
+        <x title="{normalize-space(parent::tei:choice/tei:expan[1])}"/>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- Beside its abbreviation an expansion is bracketed like any editorial addition; an expansion alone is
+       what the document is read as, and is shown as plain text. -->
+  <xsl:template match="tei:expan">
+    <xsl:choose>
+      <xsl:when test="parent::tei:choice">
+        <xsl:call-template name="edition-reading">
+          <xsl:with-param name="title" select="'Expansion'"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="make-inline">
+          <xsl:with-param name="class" select="'expan'"/>
+          <xsl:with-param name="attributes"><x title="Expansion"/></xsl:with-param>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A reading the editors give: bracketed and labelled, classed by its TEI name. -->
+  <xsl:template name="edition-reading">
+    <xsl:param name="label"/>
+    <xsl:param name="title"/>
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class" select="local-name()"/>
+      <xsl:with-param name="attributes">
+        <x title="{$title}">
+          <xsl:attribute name="data-resp">
+            <xsl:call-template name="pointer-ids">
+              <xsl:with-param name="pointers" select="@resp"/>
+            </xsl:call-template>
+          </xsl:attribute>
+        </x>
+      </xsl:with-param>
+      <xsl:with-param name="before">
+        <xsl:call-template name="editorial-mark">
+          <xsl:with-param name="text" select="concat('[', $label)"/>
+        </xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="after">
+        <xsl:call-template name="editorial-mark">
+          <xsl:with-param name="text" select="']'"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- Withheld or lost text is never silently absent: the placeholder says why and, when the encoding
+       records it, how much ("[2 lines not declassified]"). -->
+  <xsl:template match="tei:gap">
+    <xsl:variable name="reason" select="normalize-space(@reason)"/>
+    <xsl:variable name="extent">
+      <xsl:call-template name="extent"/>
+    </xsl:variable>
+    <xsl:call-template name="make-placeholder">
+      <xsl:with-param name="class" select="'gap'"/>
+      <xsl:with-param name="attributes">
+        <x data-reason="{$reason}"/>
+      </xsl:with-param>
+      <xsl:with-param name="text">
+        <xsl:choose>
+          <xsl:when test="$reason = 'notDeclassified' or $reason = 'not-declassified'">
+            <xsl:value-of select="$extent"/>
+            <xsl:if test="not(string($extent))">text</xsl:if>
+            <xsl:text> not declassified</xsl:text>
+          </xsl:when>
+          <xsl:when test="$reason = 'illegible'">
+            <xsl:if test="string($extent)"><xsl:value-of select="concat($extent, ' ')"/></xsl:if>
+            <xsl:text>illegible</xsl:text>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:text>gap</xsl:text>
+            <xsl:if test="$reason or string($extent)">: </xsl:if>
+            <xsl:value-of select="$reason"/>
+            <xsl:if test="$reason and string($extent)">, </xsl:if>
+            <xsl:value-of select="$extent"/>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
+      <xsl:with-param name="content">
+        <xsl:if test="*">
+          <xsl:text>: </xsl:text>
+          <xsl:apply-templates select="node()[not(self::text()) or normalize-space()]"/>
+        </xsl:if>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:desc">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class" select="'desc'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:space">
+    <xsl:variable name="extent">
+      <xsl:call-template name="extent"/>
+    </xsl:variable>
+    <xsl:call-template name="make-placeholder">
+      <xsl:with-param name="class" select="'space'"/>
+      <xsl:with-param name="text">
+        <xsl:text>space</xsl:text>
+        <xsl:if test="string($extent)"><xsl:value-of select="concat(': ', $extent)"/></xsl:if>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- A change of hand has no text; the marker says it where it happens, naming the new hand. -->
+  <xsl:template match="tei:handShift">
+    <xsl:variable name="description">
+      <xsl:call-template name="hand-description">
+        <xsl:with-param name="pointer" select="@new"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="hand">
+      <xsl:call-template name="pointer-ids">
+        <xsl:with-param name="pointers" select="@new"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:call-template name="make-placeholder">
+      <xsl:with-param name="class" select="'handShift'"/>
+      <xsl:with-param name="attributes"><x data-hand="{$hand}"/></xsl:with-param>
+      <xsl:with-param name="text">
+        <xsl:text>hand changes</xsl:text>
+        <xsl:choose>
+          <xsl:when test="string($description)"><xsl:value-of select="concat(': ', $description)"/></xsl:when>
+          <xsl:when test="string($hand)"><xsl:value-of select="concat(': ', $hand)"/></xsl:when>
+          <xsl:when test="normalize-space(@medium)">
+            <xsl:value-of select="concat(': ', normalize-space(@medium))"/>
+          </xsl:when>
+        </xsl:choose>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:damage">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class" select="'damage'"/>
+      <xsl:with-param name="attributes">
+        <x data-agent="{@agent}">
+          <xsl:attribute name="title">
+            <xsl:call-template name="with-detail">
+              <xsl:with-param name="text" select="'Damaged'"/>
+              <xsl:with-param name="detail" select="@agent"/>
+            </xsl:call-template>
+          </xsl:attribute>
+        </x>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- "2 lines", "1 line", "2-3 words" or the free @extent, for gaps and spaces; empty when nothing is said.
+       Units are written as the TEI recommends them (plural), and made singular for a quantity of one. -->
+  <xsl:template name="extent">
+    <xsl:variable name="unit" select="normalize-space(@unit)"/>
+    <xsl:variable name="quantity">
+      <xsl:choose>
+        <xsl:when test="normalize-space(@quantity)"><xsl:value-of select="normalize-space(@quantity)"/></xsl:when>
+        <xsl:when test="normalize-space(@atLeast) and normalize-space(@atMost)">
+          <xsl:value-of select="concat(normalize-space(@atLeast), '–', normalize-space(@atMost))"/>
+        </xsl:when>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="string($quantity)">
+        <xsl:value-of select="$quantity"/>
+        <xsl:if test="$unit">
+          <xsl:text> </xsl:text>
+          <xsl:choose>
+            <xsl:when test="$quantity = '1' and string-length($unit) &gt; 2
+                            and substring($unit, string-length($unit)) = 's'">
+              <xsl:value-of select="substring($unit, 1, string-length($unit) - 1)"/>
+            </xsl:when>
+            <xsl:when test="$quantity != '1'
+                            and contains(' line word page char character letter ', concat(' ', $unit, ' '))">
+              <xsl:value-of select="concat($unit, 's')"/>
+            </xsl:when>
+            <xsl:otherwise><xsl:value-of select="$unit"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:if>
+      </xsl:when>
+      <xsl:when test="normalize-space(@extent)">
+        <xsl:value-of select="normalize-space(@extent)"/>
+      </xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
+</xsl:stylesheet>

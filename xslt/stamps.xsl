@@ -1,0 +1,36 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Stamps on the paper (received, filed, declassified, review...). A stamp is shown as such in words, with a
+  visible label naming its kind, not by colour or border alone.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    exclude-result-prefixes="tei">
+
+  <xsl:template match="tei:stamp">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class">
+        <xsl:call-template name="modifier-classes">
+          <xsl:with-param name="base" select="'stamp'"/>
+          <xsl:with-param name="tokens" select="@type"/>
+        </xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="attributes">
+        <x data-when="{@when}"/>
+      </xsl:with-param>
+      <xsl:with-param name="before">
+        <xsl:call-template name="make-label">
+          <xsl:with-param name="text">
+            <xsl:text>Stamp</xsl:text>
+            <xsl:if test="normalize-space(@type)">
+              <xsl:value-of select="concat(' (', normalize-space(@type), ')')"/>
+            </xsl:if>
+          </xsl:with-param>
+        </xsl:call-template>
+        <xsl:text> </xsl:text>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+</xsl:stylesheet>

@@ -1,0 +1,335 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The shape of the text: its divisions, headings, paragraphs, letter parts, lists, quotations, highlighting
+  and links. The result of the whole transformation is one <div class="tei-text">: the rendered text followed
+  by its notes; the teiHeader is not rendered here (the page template shows the metadata).
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    exclude-result-prefixes="tei">
+
+  <!-- Elements a pointer in the text can reach on this page; any other "#id" names a register entry or
+       another document, whose address only the site builder knows. -->
+  <xsl:key name="rendered-id" match="tei:text//*[@xml:id]" use="@xml:id"/>
+
+  <xsl:template match="/">
+    <xsl:choose>
+      <xsl:when test="tei:TEI/tei:text">
+        <xsl:apply-templates select="tei:TEI/tei:text"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <!-- A register has no text; the page still receives the one root element it expects. -->
+        <div class="tei-text"><xsl:comment> no text </xsl:comment></div>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:text">
+    <xsl:call-template name="make-block">
+      <xsl:with-param name="class" select="'tei-text'"/>
+      <xsl:with-param name="attributes">
+        <x lang="{ancestor-or-self::*[@xml:lang][1]/@xml:lang}"/>
+      </xsl:with-param>
+      <xsl:with-param name="after">
+        <xsl:call-template name="notes-section"/>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:front | tei:body | tei:back">
+    <xsl:call-template name="make-block">
+      <xsl:with-param name="class" select="local-name()"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- A division with a heading is a section of the document outline; one without is only a grouping. -->
+  <xsl:template match="tei:div">
+    <xsl:call-template name="make-block">
+      <xsl:with-param name="element">
+        <xsl:choose>
+          <xsl:when test="tei:head">section</xsl:when>
+          <xsl:otherwise>div</xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
+      <xsl:with-param name="class">
+        <xsl:call-template name="modifier-classes">
+          <xsl:with-param name="base" select="'div'"/>
+          <xsl:with-param name="tokens" select="@type"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The page's own title is the h1, so a top-level division's heading is an h2 and each level of nesting
+       goes one deeper (HTML stops at h6). A list's or a figure's heading is not part of the outline; a
+       table's becomes its caption (tables.xsl). -->
+  <xsl:template match="tei:head">
+    <xsl:variable name="depth" select="count(ancestor::tei:div) + 1"/>
+    <xsl:call-template name="make-block">
+      <xsl:with-param name="element">
+        <xsl:choose>
+          <xsl:when test="not(parent::tei:div | parent::tei:body | parent::tei:front | parent::tei:back)">div</xsl:when>
+          <xsl:when test="$depth &lt;= 2">h2</xsl:when>
+          <xsl:when test="$depth &gt;= 6">h6</xsl:when>
+          <xsl:otherwise><xsl:value-of select="concat('h', $depth)"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
+      <xsl:with-param name="class" select="'head'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- Paragraphs of the text are numbered in document order and end with a link to themselves: the number
+       and the anchor are how a reader cites a passage. A paragraph inside a note belongs to the note and is
+       neither numbered nor linked. A paragraph holding a table, list or block of a form becomes a div with
+       the paragraph role, since HTML allows only phrasing content in <p>. -->
+  <xsl:template match="tei:p">
+    <xsl:choose>
+      <xsl:when test="ancestor::tei:note">
+        <xsl:call-template name="make-inline">
+          <xsl:with-param name="element" select="'p'"/>
+          <xsl:with-param name="class" select="'p'"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="n">
+          <xsl:number level="any" count="tei:p[not(ancestor::tei:note)]" from="tei:text"/>
+        </xsl:variable>
+        <xsl:variable name="id">
+          <xsl:value-of select="@xml:id"/>
+          <xsl:if test="not(@xml:id)"><xsl:value-of select="concat($document-id, '-p', $n)"/></xsl:if>
+        </xsl:variable>
+        <xsl:variable name="holds-block">
+          <xsl:call-template name="holds-block"/>
+        </xsl:variable>
+        <xsl:call-template name="make-block">
+          <xsl:with-param name="element">
+            <xsl:choose>
+              <xsl:when test="string($holds-block)">div</xsl:when>
+              <xsl:otherwise>p</xsl:otherwise>
+            </xsl:choose>
+          </xsl:with-param>
+          <xsl:with-param name="class" select="'p'"/>
+          <xsl:with-param name="attributes">
+            <x id="{$id}" data-n="{$n}">
+              <xsl:if test="string($holds-block)">
+                <xsl:attribute name="role">paragraph</xsl:attribute>
+              </xsl:if>
+            </x>
+          </xsl:with-param>
+          <xsl:with-param name="after">
+            <xsl:text> </xsl:text>
+            <a class="pilcrow" href="#{$id}" title="Link to paragraph {$n}">
+              <xsl:text>¶</xsl:text>
+              <span class="n"><xsl:value-of select="$n"/></span>
+            </a>
+          </xsl:with-param>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:ab">
+    <xsl:call-template name="make-block">
+      <xsl:with-param name="class">
+        <xsl:call-template name="modifier-classes">
+          <xsl:with-param name="base" select="'ab'"/>
+          <xsl:with-param name="tokens" select="@type"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:opener | tei:closer | tei:dateline | tei:salute | tei:signed | tei:postscript">
+    <xsl:call-template name="make-block">
+      <xsl:with-param name="class" select="local-name()"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- A list whose entries carry labels (a glossary, a form's fields) is a description list. Its heading is
+       not part of <ul>, which admits only items, so it comes before. -->
+  <xsl:template match="tei:list">
+    <xsl:apply-templates select="tei:head"/>
+    <xsl:call-template name="make-block">
+      <xsl:with-param name="element">
+        <xsl:choose>
+          <xsl:when test="tei:label">dl</xsl:when>
+          <xsl:when test="@type = 'ordered' or contains(concat(' ', @rend, ' '), ' numbered ')">ol</xsl:when>
+          <xsl:otherwise>ul</xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
+      <xsl:with-param name="class">
+        <xsl:call-template name="modifier-classes">
+          <xsl:with-param name="base" select="'list'"/>
+          <xsl:with-param name="tokens" select="@type"/>
+        </xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="content">
+        <xsl:apply-templates select="tei:item | tei:label"/>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:item">
+    <xsl:call-template name="list-entry">
+      <xsl:with-param name="element">
+        <xsl:choose>
+          <xsl:when test="../tei:label">dd</xsl:when>
+          <xsl:otherwise>li</xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The class "label" names the labels the edition itself writes (Stamp (filed)), so a TEI label is
+       "tei-label". Outside a list it is a phrase of running text. -->
+  <xsl:template match="tei:label">
+    <xsl:choose>
+      <xsl:when test="parent::tei:list">
+        <xsl:call-template name="list-entry">
+          <xsl:with-param name="element" select="'dt'"/>
+          <xsl:with-param name="class" select="'tei-label'"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="make-inline">
+          <xsl:with-param name="class" select="'tei-label'"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="list-entry">
+    <xsl:param name="element"/>
+    <xsl:param name="class"/>
+    <xsl:call-template name="make-block">
+      <xsl:with-param name="element" select="$element"/>
+      <xsl:with-param name="class" select="$class"/>
+      <xsl:with-param name="content">
+        <xsl:call-template name="leading-strays">
+          <xsl:with-param name="slots" select="' item label '"/>
+        </xsl:call-template>
+        <xsl:apply-templates/>
+        <xsl:call-template name="trailing-strays">
+          <xsl:with-param name="slots" select="' item label '"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The transcription keeps the quotation marks of the source, so q is not rendered as <q> (whose marks
+       the browser would add a second time). -->
+  <xsl:template match="tei:q">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class" select="'q'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:quote">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="block-element" select="'blockquote'"/>
+      <xsl:with-param name="class" select="'quote'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:seg | tei:term | tei:foreign">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class">
+        <xsl:call-template name="modifier-classes">
+          <xsl:with-param name="base" select="local-name()"/>
+          <xsl:with-param name="tokens" select="@type"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- Italic and bold are emphasis in the documents of this edition; every other rendition is a class only. -->
+  <xsl:template match="tei:hi">
+    <xsl:variable name="rend" select="concat(' ', normalize-space(@rend), ' ')"/>
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="element">
+        <xsl:choose>
+          <xsl:when test="contains($rend, ' italic ')">em</xsl:when>
+          <xsl:when test="contains($rend, ' bold ')">strong</xsl:when>
+          <xsl:otherwise>span</xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
+      <xsl:with-param name="class">
+        <xsl:call-template name="modifier-classes">
+          <xsl:with-param name="base" select="'hi'"/>
+          <xsl:with-param name="tokens" select="@rend"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- A pointer to a register entry or another document ("#person-rusk") has no target on this page: it is
+       kept in data-target for the site builder, which knows where registers and documents are written. -->
+  <xsl:template match="tei:ref">
+    <xsl:variable name="target" select="substring-before(concat(normalize-space(@target), ' '), ' ')"/>
+    <xsl:choose>
+      <xsl:when test="starts-with($target, '#') and not(key('rendered-id', substring($target, 2)))">
+        <xsl:call-template name="make-inline">
+          <xsl:with-param name="class" select="'ref'"/>
+          <xsl:with-param name="attributes"><x data-target="{substring($target, 2)}"/></xsl:with-param>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="make-link">
+          <xsl:with-param name="href" select="$target"/>
+          <xsl:with-param name="class" select="'ref'"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A ptr has no words of its own: its target is what the reader sees. -->
+  <xsl:template match="tei:ptr">
+    <xsl:variable name="target" select="substring-before(concat(normalize-space(@target), ' '), ' ')"/>
+    <xsl:variable name="shown">
+      <xsl:call-template name="make-label">
+        <xsl:with-param name="class" select="'target'"/>
+        <xsl:with-param name="text">
+          <xsl:value-of select="normalize-space(@target)"/>
+          <xsl:if test="not($target)">[pointer]</xsl:if>
+        </xsl:with-param>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="not($target) or starts-with($target, '#') and not(key('rendered-id', substring($target, 2)))">
+        <xsl:call-template name="make-inline">
+          <xsl:with-param name="class" select="'ptr'"/>
+          <xsl:with-param name="attributes"><x data-target="{substring($target, 2)}"/></xsl:with-param>
+          <xsl:with-param name="content" select="$shown"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="make-link">
+          <xsl:with-param name="href" select="$target"/>
+          <xsl:with-param name="class" select="'ptr'"/>
+          <xsl:with-param name="content" select="$shown"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- An address stays phrasing content (it may stand in a paragraph or a letter's opener); its lines are
+       separated by line breaks so they read as lines even without the stylesheet. -->
+  <xsl:template match="tei:address">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class" select="'address'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:addrLine">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class" select="'addrLine'"/>
+    </xsl:call-template>
+    <xsl:if test="following-sibling::tei:addrLine">
+      <xsl:call-template name="make-break">
+        <xsl:with-param name="class" select="'addrLine-break'"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+</xsl:stylesheet>
