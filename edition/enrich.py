@@ -16,6 +16,7 @@ def enrich(config: Config, documents: list[Document]) -> Edition:
     for document in texts:
         document.metadata = document_metadata(document, entities)
         document.paragraph_ids = paragraph_ids(document)
+        document.mentions = mentioned_entities(document, entities)
     chronology = sorted(texts, key=lambda d: (d.metadata.date or "9999", d.id))
     link_chronology(chronology)
     return Edition(config=config, documents=chronology, registers=registers, entities=entities)
@@ -65,6 +66,18 @@ def document_metadata(document: Document, entities: dict[str, Entity]) -> Metada
 def paragraph_ids(document: Document) -> list[str]:
     """The anchors of the document's paragraphs, in reading order."""
     return [p.get(XML_ID) for p in document.root.xpath(".//tei:text/tei:body//tei:p[@xml:id]", namespaces=NS)]
+
+
+def mentioned_entities(document: Document, entities: dict[str, Entity]) -> list[Entity]:
+    """The register entries the document's text points to, people first, each once, in order of first mention."""
+    seen: dict[str, Entity] = {}
+    for pointer in document.root.xpath(".//tei:text//@ref", namespaces=NS):
+        for token in pointer.split():
+            entity = entities.get(token.removeprefix("#"))
+            if entity is not None and token.startswith("#"):
+                seen.setdefault(entity.id, entity)
+    order = {"person": 0, "org": 1, "place": 2}
+    return sorted(seen.values(), key=lambda e: order.get(e.kind, 3))
 
 
 def link_chronology(documents: list[Document]) -> None:

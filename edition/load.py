@@ -46,9 +46,8 @@ def load_document(path: Path) -> tuple[Document | None, list[Diagnostic]]:
 
 def _syntax_diagnostic(path: Path, exc: etree.XMLSyntaxError) -> Diagnostic:
     line, col = exc.position if exc.position else (1, 1)
-    message = re.sub(r", line \d+, column \d+$", "", exc.msg or "not well-formed XML")
-    return error(path, line, col, "not-well-formed",
-                 f"{message}: the file is not well-formed XML; fix it here (every start tag closed, in order)")
+    message = _plain_syntax_message(re.sub(r", line \d+, column \d+$", "", exc.msg or "not well-formed XML"))
+    return error(path, line, col, "not-well-formed", f"not well-formed XML: {message}")
 
 
 def _not_tei(path: Path, root) -> Diagnostic:
@@ -60,3 +59,23 @@ def _not_tei(path: Path, root) -> Diagnostic:
         what = f"its root element is <{qname.localname}>"
         todo = f'a TEI file starts with <TEI xmlns="{TEI}">'
     return error(path, root.sourceline or 1, 1, "not-tei", f"not a TEI document: {what}; {todo}")
+
+
+_SYNTAX_MESSAGES = [
+    (r"^Opening and ending tag mismatch: (\S+) line (\d+) and (\S+)$",
+     r"<\1> opened on line \2 is closed by </\3>: close <\1> first, or correct the end tag"),
+    (r"^Premature end of data in tag (\S+) line (\d+)$",
+     r"the file ends before <\1> (opened on line \2) is closed: add its end tag"),
+    (r"^Document is empty$", "the file is empty or holds no XML: write the TEI document, or remove the file"),
+    (r"^Extra content at the end of the document$",
+     "there is content after the root element's end tag: move it inside the root element or remove it"),
+    (r"^Entity '(\S+)' not defined$",
+     r"the entity &\1; is not defined: write the character itself (TEI files are UTF-8)"),
+]
+
+
+def _plain_syntax_message(message: str) -> str:
+    for pattern, replacement in _SYNTAX_MESSAGES:
+        if re.search(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return f"{message}: correct the XML at this place"

@@ -34,6 +34,16 @@ class Metadata:
 
 
 @dataclass
+class Entity:
+    """A person, place or organisation from a register."""
+
+    id: str
+    kind: str  # person | place | org
+    name: str
+    note: str = ""
+
+
+@dataclass
 class Document:
     """One TEI file: its source, its parsed tree and, as the pipeline advances, what was derived from it."""
 
@@ -44,6 +54,7 @@ class Document:
     kind: str = "document"  # "document" (has a text) or "register" (a standOff of people, places, orgs)
     metadata: Metadata = field(default_factory=Metadata)
     paragraph_ids: list[str] = field(default_factory=list)
+    mentions: list[Entity] = field(default_factory=list)
     previous: Document | None = None
     next: Document | None = None
     html: str = ""
@@ -56,16 +67,6 @@ class Document:
     def url(self) -> str:
         """The document page's path within the site."""
         return f"documents/{self.id}/"
-
-
-@dataclass
-class Entity:
-    """A person, place or organisation from a register."""
-
-    id: str
-    kind: str  # person | place | org
-    name: str
-    note: str = ""
 
 
 @dataclass

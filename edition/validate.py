@@ -80,11 +80,15 @@ def grammar_problems(document: Document) -> list[Diagnostic]:
     if schema.validate(document.tree):
         return []
     problems = []
+    misplaced = set()
     for entry in schema.error_log:
         element = _element_at(document, entry.path)
         line, col = element_column(document.source_lines, element) if element is not None else (entry.line, 1)
+        if entry.type_name == "RELAXNG_ERR_ELEMWRONG":
+            misplaced.add((line, col))
         problems.append(error(document.path, line, col, "schema", _readable_grammar_message(entry.message)))
-    return problems
+    # libxml2 reports a misplaced element twice, once as the parent's "extra content": keep the clearer one.
+    return [p for p in problems if not ("has content that is not allowed" in p.message and (p.line, p.col) in misplaced)]
 
 
 def rule_problems(document: Document, rules: etree.XSLT) -> list[Diagnostic]:

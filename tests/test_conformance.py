@@ -42,7 +42,6 @@ NOT_ADMITTED = {
     "unknown element": ("Text.", "Text.<foo/>"),
     "p directly in TEI": ("</teiHeader>", "</teiHeader><p>Stray.</p>"),
     "pb with an attribute TEI lacks": ('<pb n="1"/>', '<pb n="1" when="1962-12-13"/>'),
-    "pb without @n": ('<pb n="1"/>', "<pb/>"),
     "p with an attribute TEI lacks": ('<p xml:id="sample-p1">', '<p xml:id="sample-p1" type="x">'),
     "titleStmt after publicationStmt": (
         '<titleStmt><title type="main">Sample</title></titleStmt>\n'

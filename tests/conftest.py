@@ -1,0 +1,35 @@
+"""Shared fixtures: the repository's root, the mini editions under tests/editions/, a CLI runner."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITIONS = ROOT / "tests" / "editions"
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """Run the `edition` command in a working folder; return (exit code, stdout, stderr)."""
+    from edition.cli import main
+
+    def invoke(args, cwd=ROOT):
+        monkeypatch.chdir(cwd)
+        result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return invoke
+
+
+@pytest.fixture
+def edition_copy(tmp_path):
+    """A copy of a mini edition in a temporary folder, so a test can change or break it."""
+
+    def copy(name):
+        target = tmp_path / name
+        shutil.copytree(EDITIONS / name, target)
+        return target
+
+    return copy
