@@ -1,5 +1,6 @@
 """Shared fixtures: the repository's root, the mini editions under tests/editions/, a CLI runner."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,18 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = ROOT / "tests" / "editions"
+SHARED = ROOT.parent / "shared"
+
+
+def shared(relative: str) -> Path:
+    """A file of ../shared; skip with the reason when it is absent, but fail in CI, where it must be there."""
+    path = SHARED / relative
+    if not path.exists():
+        reason = f"../shared/{relative} is absent (a fresh clone outside the workplace)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
 
 
 @pytest.fixture

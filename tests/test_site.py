@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from lxml import etree, html
 
-from conftest import ROOT
+from conftest import ROOT, shared
 from edition.build import build
 
 TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
@@ -120,9 +120,7 @@ def test_documents_list_has_date_title_classification(site):
 
 def test_every_word_of_the_transcription_reaches_the_page(secto):
     """The seed transcription, word for word (case and punctuation aside), is in the page's text."""
-    seed = ROOT.parent / "shared" / "seed" / "SECTO-8-1962-12-13.txt"
-    if not seed.is_file():
-        pytest.skip("../shared/seed is absent (a fresh clone outside the workplace)")
+    seed = shared("seed/SECTO-8-1962-12-13.txt")
     import re
     words = lambda s: re.findall(r"[A-Za-z0-9☐☒]+", s)  # noqa: E731
     # Text nodes joined with spaces: a note number or the next table cell must not glue onto a word.

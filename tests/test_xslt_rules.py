@@ -184,16 +184,7 @@ def test_matched_elements_reads_patterns_as_xslt_does() -> None:
 def rendered_sources() -> list:
     """The documents whose rendering is checked: the edition's texts, the golden cases, and the Office of
     the Historian's archival documents beside the project when ../shared is there."""
-    secto = ROOT / "texts" / "secto-8.xml"
-    sources = [
-        pytest.param(
-            secto, id="texts/secto-8.xml",
-            marks=pytest.mark.skipif(not secto.exists(), reason="texts/secto-8.xml is not encoded yet"),
-        )
-    ]
-    for path in sorted((ROOT / "texts").glob("*.xml")):
-        if path != secto:
-            sources.append(pytest.param(path, id=f"texts/{path.name}"))
+    sources = [pytest.param(path, id=f"texts/{path.name}") for path in sorted((ROOT / "texts").glob("*.xml"))]
     for path in golden_cases():
         sources.append(pytest.param(path, id=f"golden/{path.parent.name}/{path.stem}"))
     for path in sorted(SHARED_DOCUMENTS.glob("*.xml")):
