@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date as Date
 
 from .config import Config
-from .model import NS, XML_ID, Document, Edition, Entity, Metadata
+from .model import NS, TEI, XML_ID, Document, Edition, Entity, Metadata
 
 
 def enrich(config: Config, documents: list[Document]) -> Edition:
@@ -58,7 +58,7 @@ def document_metadata(document: Document, entities: dict[str, Entity]) -> Metada
         distribution=_keyword(header, "distribution"),
         source=_archival_source(first("tei:fileDesc/tei:sourceDesc/tei:msDesc/tei:msIdentifier")),
         declassification=_declassification(header),
-        publication=_text(first("tei:fileDesc/tei:sourceDesc/tei:listBibl/tei:bibl[@type='publication']")),
+        publication=_citation(first("tei:fileDesc/tei:sourceDesc/tei:listBibl/tei:bibl[@type='publication']")),
         availability=_text(first("tei:fileDesc/tei:publicationStmt/tei:availability")),
     )
 
@@ -100,7 +100,11 @@ def human_date(when: str) -> str:
             text = pieces[0]
     except ValueError:
         return when
-    return f"{text}, {time_part[:5]}" if time_part else text
+    if not time_part:
+        return text
+    offset = time_part[8:] if len(time_part) > 8 else ""
+    zone = " UTC" if offset == "Z" else f" (UTC{offset})" if offset else ""
+    return f"{text}, {time_part[:5]}{zone}"
 
 
 def _first(element, path: str):
@@ -129,6 +133,21 @@ def _entity_name(element, entities: dict[str, Entity]) -> str:
     return written or entities.get(element.get("ref", "").lstrip("#"), Entity("", "", "")).name
 
 
+def _citation(bibl) -> str:
+    """A bibliographic reference as text, its pointers written out as their addresses."""
+    return " ".join("".join(_citation_parts(bibl)).split()) if bibl is not None else ""
+
+
+def _citation_parts(element):
+    if element.tag == f"{{{TEI}}}ptr":
+        yield element.get("target", "")
+    yield element.text or ""
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _citation_parts(child)
+        yield child.tail or ""
+
+
 def _keyword(header, scheme: str) -> str:
     terms = header.iterfind(f"tei:profileDesc/tei:textClass/tei:keywords[@scheme='#{scheme}']/tei:term", NS)
     return "; ".join(_text(t) for t in terms)
@@ -145,6 +164,4 @@ def _declassification(header) -> str:
     event = _first(header, ".//tei:custEvent[@type='declassification']")
     if event is None:
         return ""
-    when = event.get("when", "")
-    description = _text(event)
-    return f"{human_date(when)}: {description}" if when and description else description or human_date(when)
+    return _text(event) or human_date(event.get("when", ""))

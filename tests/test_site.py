@@ -90,12 +90,15 @@ def test_readings_keep_the_original_and_the_correction(secto):
 
 def test_metadata_header(secto):
     rows = {text_of(d.find("dt")): text_of(d.find("dd")) for d in secto.xpath("//dl[@class='metadata']/div")}
-    assert rows["Date"] == "13 December 1962, 11:00"
+    assert rows["Date"] == "13 December 1962, 11:00 (UTC+01:00)"
     assert rows["Classification"] == "Secret"
     assert "751.11/12–1362" in rows["Archival source"]
     assert "1990" in rows["Declassification"]
-    assert "Foreign Relations of the United States" in rows["Published in"]
-    assert rows["From"].startswith("Rusk") or "Rusk" in rows["From"]
+    assert rows["Published in"].startswith("Foreign Relations of the United States, 1961–1963, Volume XIII, "
+                                           "Western Europe and Canada, document 261, pp. 739–742 "
+                                           "(https://history.state.gov/historicaldocuments/frus1961-63v13/d261).")
+    assert rows["From"] == "Dean Rusk (Paris)"
+    assert rows["To"] == "Department of State (Washington)"
 
 
 def test_notes_are_numbered_with_back_links(secto):
@@ -115,7 +118,7 @@ def test_documents_list_has_date_title_classification(site):
     listing = html.parse(str(site / "documents/index.html")).getroot()
     (row,) = listing.xpath("//table[@class='document-list']/tbody/tr")
     cells = [text_of(c) for c in row.xpath("td")]
-    assert cells[0] == "13 December 1962, 11:00" and "SECTO 8" in cells[1] and cells[2] == "Secret"
+    assert cells[0] == "13 December 1962, 11:00 (UTC+01:00)" and "SECTO 8" in cells[1] and cells[2] == "Secret"
 
 
 def test_every_word_of_the_transcription_reaches_the_page(secto):
@@ -145,3 +148,15 @@ def test_internal_links_resolve(site):
                     assert fragment in set(html.parse(str(resolved)).getroot().xpath("//@id")), href
             elif fragment:
                 assert fragment in ids, f"{page}: {href}"
+
+
+def test_chronology_links_documents_in_date_order(tmp_path):
+    out = tmp_path / "_site"
+    assert build(ROOT / "tests" / "editions" / "valid", out).exit_code == 0
+    earlier = html.parse(str(out / "documents/earlier/index.html")).getroot()
+    later = html.parse(str(out / "documents/later/index.html")).getroot()
+    assert earlier.xpath("//a[@rel='next']/@href") == ["../../documents/later/index.html"]
+    assert not earlier.xpath("//a[@rel='prev']")
+    assert later.xpath("//a[@rel='prev']/@href") == ["../../documents/earlier/index.html"]
+    listing = html.parse(str(out / "documents/index.html")).getroot()
+    assert [text_of(a) for a in listing.xpath("//tbody//a")] == ["The earlier telegram", "The later memorandum"]
