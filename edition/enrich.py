@@ -60,6 +60,7 @@ def document_metadata(document: Document, entities: dict[str, Entity]) -> Metada
         declassification=_declassification(header),
         publication=_citation(first("tei:fileDesc/tei:sourceDesc/tei:listBibl/tei:bibl[@type='publication']")),
         availability=_text(first("tei:fileDesc/tei:publicationStmt/tei:availability")),
+        hands=[(hand.get(XML_ID, ""), _text(hand)) for hand in header.iterfind(".//tei:handNote", NS)],
     )
 
 

@@ -31,6 +31,7 @@ class Metadata:
     declassification: str = ""
     publication: str = ""
     availability: str = ""
+    hands: list[tuple[str, str]] = field(default_factory=list)  # (xml:id, description) of each handNote
 
 
 @dataclass

@@ -75,7 +75,7 @@ def test_stamp_texts_on_the_page(secto, words):
 
 
 def test_handwriting_is_marked_as_such_not_by_colour(secto):
-    additions = secto.xpath("//span[contains(concat(' ', @class, ' '), ' add ')]")
+    additions = secto.xpath("//section[@class='text']//span[contains(concat(' ', @class, ' '), ' add ')]")
     written = {text_of(a.xpath(".//span[@class='hand']")[0]) for a in additions}
     assert {"35-31", "87", "11/27/90", "EUR", "400", "33-5 sides"} <= written
     for addition in additions:
@@ -160,3 +160,12 @@ def test_chronology_links_documents_in_date_order(tmp_path):
     assert later.xpath("//a[@rel='prev']/@href") == ["../../documents/earlier/index.html"]
     listing = html.parse(str(out / "documents/index.html")).getroot()
     assert [text_of(a) for a in listing.xpath("//tbody//a")] == ["The earlier telegram", "The later memorandum"]
+
+
+def test_every_declared_hand_is_described_on_the_page(secto, secto_tei):
+    declared = secto_tei.xpath("//tei:handNote/@xml:id", namespaces=TEI)
+    described = secto.xpath("//section[@class='hands']//div/@id")
+    assert described == declared and len(declared) == 3
+    additions = secto.xpath("//section[@class='text']//span[contains(concat(' ', @class, ' '), ' add ')]")
+    used = {a.get("data-hand") for a in additions}
+    assert used <= set(described)
