@@ -50,6 +50,7 @@
               </xsl:with-param>
               <xsl:with-param name="attributes"><x id="{$id}"/></xsl:with-param>
               <xsl:with-param name="after">
+                <xsl:call-template name="note-responsibility"/>
                 <xsl:text> </xsl:text>
                 <a class="note-back" href="#{$id}-ref" aria-label="Back to the text">↩</a>
               </xsl:with-param>
@@ -60,4 +61,14 @@
     </xsl:if>
   </xsl:template>
 
+  <!-- A note written by others (e.g. the printed edition's editors) says whose it is, so it is not taken for
+       the edition's own. -->
+  <xsl:template name="note-responsibility">
+    <xsl:variable name="resp" select="substring-after(@resp, '#')"/>
+    <xsl:variable name="by" select="/tei:TEI/tei:teiHeader//tei:respStmt[@xml:id = $resp]/tei:name"/>
+    <xsl:if test="$resp and $by">
+      <xsl:text> </xsl:text>
+      <span class="note-resp">(Note by <xsl:value-of select="normalize-space($by)"/>.)</span>
+    </xsl:if>
+  </xsl:template>
 </xsl:stylesheet>
