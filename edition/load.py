@@ -36,12 +36,20 @@ def load_document(path: Path) -> tuple[Document | None, list[Diagnostic]]:
     root = tree.getroot()
     if root.tag != f"{{{TEI}}}TEI":
         return None, [_not_tei(path, root)]
-    text = data.decode("utf-8", errors="replace")
+    text = _decode(data, tree.docinfo.encoding)
     document = Document(path=path, tree=tree, source_lines=text.splitlines())
     document.id = root.get(XML_ID) or path.stem
     has_text = root.find(f"{{{TEI}}}text") is not None
     document.kind = "document" if has_text else "register"
     return document, []
+
+
+def _decode(data: bytes, encoding: str | None) -> str:
+    """The file as text in the encoding the parser found, for locating columns in its lines."""
+    try:
+        return data.decode(encoding or "utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return data.decode("utf-8", errors="replace")
 
 
 def _syntax_diagnostic(path: Path, exc: etree.XMLSyntaxError) -> Diagnostic:
@@ -69,6 +77,11 @@ _SYNTAX_MESSAGES = [
     (r"^Document is empty$", "the file is empty or holds no XML: write the TEI document, or remove the file"),
     (r"^Extra content at the end of the document$",
      "there is content after the root element's end tag: move it inside the root element or remove it"),
+    (r"^Invalid bytes in character encoding$",
+     "the bytes here are not in the encoding the file declares (UTF-8 if it declares none): "
+     "save the file as UTF-8, or declare its real encoding"),
+    (r"^Start tag expected, '<' not found$",
+     "the file does not begin with XML (is it a TEI file at all?): replace it with the TEI document or remove it"),
     (r"^Entity '(\S+)' not defined$",
      r"the entity &\1; is not defined: write the character itself (TEI files are UTF-8)"),
 ]

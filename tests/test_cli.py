@@ -145,3 +145,28 @@ def test_build_does_not_touch_sources(run, edition_copy):
 
 def _snapshot(folder: Path) -> dict:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_binary_and_misencoded_files_get_one_clear_line_each(run, tmp_path):
+    (tmp_path / "binary.xml").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (tmp_path / "latin.xml").write_bytes(
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><p>caf\xe9</p></TEI>')
+    code, out, err = run(["validate", "binary.xml", "latin.xml"], cwd=tmp_path)
+    assert code == 1
+    assert err.splitlines() == [
+        "binary.xml:1:1: error: not well-formed XML: the file does not begin with XML (is it a TEI file at all?): "
+        "replace it with the TEI document or remove it [not-well-formed]",
+        "latin.xml:2:48: error: not well-formed XML: the bytes here are not in the encoding the file declares "
+        "(UTF-8 if it declares none): save the file as UTF-8, or declare its real encoding [not-well-formed]",
+        "2 errors, 0 warnings",
+    ]
+
+
+def test_utf16_file_is_read_and_located_by_its_own_encoding(run, edition_copy):
+    project = edition_copy("invalid")
+    bad = project / "texts" / "bad.xml"
+    text = bad.read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    bad.write_bytes(text.encode("utf-16"))
+    code, out, err = run(["validate"], cwd=project)
+    assert code == 1
+    assert "texts/bad.xml:19:26: error: pointer '#person-nobody' leads nowhere" in err
