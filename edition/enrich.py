@@ -40,7 +40,10 @@ def register_entities(registers: list[Document]) -> dict[str, Entity]:
 def document_metadata(document: Document, entities: dict[str, Entity]) -> Metadata:
     """The header facts a reader sees above the text."""
     header = document.root.find("tei:teiHeader", NS)
-    first = lambda path: _first(header, path)  # noqa: E731 - a local shorthand keeps the table below readable
+
+    def first(path: str):
+        return header.find(path, NS)
+
     sent = "tei:profileDesc/tei:correspDesc/tei:correspAction[@type='sent']"
     received = "tei:profileDesc/tei:correspDesc/tei:correspAction[@type='received']"
     sent_date = first(f"{sent}/tei:date")
@@ -52,7 +55,6 @@ def document_metadata(document: Document, entities: dict[str, Entity]) -> Metada
         date_text=human_date(when) if when else "undated",
         sender=_party(first(sent), entities),
         recipient=_party(first(received), entities),
-        place=_text(first(f"{sent}/tei:placeName")),
         classification=_keyword(header, "classification"),
         precedence=_keyword(header, "precedence"),
         distribution=_keyword(header, "distribution"),
@@ -108,10 +110,6 @@ def human_date(when: str) -> str:
     return f"{text}, {time_part[:5]}{zone}"
 
 
-def _first(element, path: str):
-    return element.find(path, NS) if element is not None else None
-
-
 def _text(element) -> str:
     return " ".join("".join(element.itertext()).split()) if element is not None else ""
 
@@ -162,7 +160,7 @@ def _archival_source(identifier) -> str:
 
 
 def _declassification(header) -> str:
-    event = _first(header, ".//tei:custEvent[@type='declassification']")
+    event = header.find(".//tei:custEvent[@type='declassification']", NS)
     if event is None:
         return ""
     return _text(event) or human_date(event.get("when", ""))

@@ -23,7 +23,6 @@ class Metadata:
     date_text: str = ""  # the date as a reader reads it
     sender: str = ""
     recipient: str = ""
-    place: str = ""
     classification: str = ""
     precedence: str = ""
     distribution: str = ""
