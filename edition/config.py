@@ -18,7 +18,7 @@ class Config:
     """Settings of one edition; each field's `doc` says what it does."""
 
     title: str = field(metadata={"doc": "The edition's title, shown on every page and in citations."})
-    subtitle: str = field(default="", metadata={"doc": "A line under the title on the home page."})
+    subtitle: str = field(default="", metadata={"doc": "A line describing the edition (for citations and feeds)."})
     editors: list[str] = field(default_factory=list, metadata={"doc": "The edition's editors, for citations."})
     publisher: str = field(default="", metadata={"doc": "Who publishes the edition."})
     base_url: str = field(
