@@ -170,3 +170,27 @@ def test_utf16_file_is_read_and_located_by_its_own_encoding(run, edition_copy):
     code, out, err = run(["validate"], cwd=project)
     assert code == 1
     assert "texts/bad.xml:19:26: error: pointer '#person-nobody' leads nowhere" in err
+
+
+def test_rules_reject_every_kind_of_silent_loss(run):
+    code, out, err = run(["validate", "--project", EDITIONS / "lossy"])
+    assert code == 1
+    lossy = "tests/editions/lossy/texts/lossy.xml"
+    reasons = "notDeclassified, illegible, damage, faded, omitted or missing"
+    types = "received, sent, filed, declassified, review, classification, exemption, routing, control, office or date"
+    assert err.splitlines() == [
+        f"{lossy}:13:38: error: this gap gives no reason, so a reader cannot tell why text is missing: "
+        f"add reason=\"…\" ({reasons}) [gap-reason]",
+        f"{lossy}:13:74: error: gap reason 'secret' is not one of the edition's reasons: use {reasons} "
+        "[gap-reason-known]",
+        f"{lossy}:14:38: error: this gap does not say how much is missing: add quantity=\"…\" and unit=\"…\" "
+        "(char, word, line, paragraph or page), or extent=\"…\" [gap-extent]",
+        f"{lossy}:14:73: error: gap unit 'inch' is not one of the edition's units: use char, word, line, "
+        "paragraph or page [gap-unit-known]",
+        f"{lossy}:15:28: error: this stamp has no type: add type=\"…\" ({types}) [stamp-type]",
+        f"{lossy}:15:52: error: stamp type 'sticker' is not one of the edition's stamp types: use {types} "
+        "[stamp-type-known]",
+        f"{lossy}:16:38: error: hand '#person-smith' is not declared in this document's header: add a handNote "
+        "with xml:id=\"person-smith\" to msDesc/physDesc/handDesc, or point to one that is there [hand-declared]",
+        "7 errors, 0 warnings",
+    ]
