@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date as Date
 
 from .config import Config
-from .model import NS, TEI, XML_ID, Document, Edition, Entity, Metadata
+from .model import NS, TEI, XML_ID, Document, Edition, Entity, Metadata, Withheld
 
 
 def enrich(config: Config, documents: list[Document]) -> Edition:
@@ -63,7 +63,37 @@ def document_metadata(document: Document, entities: dict[str, Entity]) -> Metada
         publication=_citation(first("tei:fileDesc/tei:sourceDesc/tei:listBibl/tei:bibl[@type='publication']")),
         availability=_text(first("tei:fileDesc/tei:publicationStmt/tei:availability")),
         hands=[(hand.get(XML_ID, ""), _text(hand)) for hand in header.iterfind(".//tei:handNote", NS)],
+        withheld=withheld_content(document),
     )
+
+
+_UNIT_NAMES = {"char": "character", "word": "word", "line": "line", "paragraph": "paragraph", "page": "page"}
+
+
+def withheld_content(document: Document) -> Withheld:
+    """The passages of the text not declassified, with their extent added up per unit."""
+    gaps = document.root.xpath(".//tei:text//tei:gap[@reason='notDeclassified']", namespaces=NS)
+    totals: dict[str, float] = {}
+    described = []
+    for gap in gaps:
+        unit, quantity = gap.get("unit"), gap.get("quantity")
+        if unit and quantity:
+            try:
+                totals[unit] = totals.get(unit, 0) + float(quantity)
+                continue
+            except ValueError:
+                pass
+        if gap.get("extent"):
+            described.append(gap.get("extent"))
+    extent = [_amount(amount, unit) for unit, amount in totals.items()] + described
+    agencies = sorted({gap.get("agent") for gap in gaps if gap.get("agent")})
+    return Withheld(passages=len(gaps), extent=", ".join(extent), agencies=agencies)
+
+
+def _amount(amount: float, unit: str) -> str:
+    number = int(amount) if amount == int(amount) else amount
+    name = _UNIT_NAMES.get(unit, unit)
+    return f"{number} {name}{'' if number == 1 else 's'}"
 
 
 def paragraph_ids(document: Document) -> list[str]:

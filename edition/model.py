@@ -15,6 +15,22 @@ NS = {"tei": TEI}
 
 
 @dataclass
+class Withheld:
+    """What was withheld at declassification: passages, their total extent, the agencies that withheld them."""
+
+    passages: int = 0
+    extent: str = ""  # e.g. "3 lines, 1 paragraph"
+    agencies: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        if not self.passages:
+            return "nothing"
+        text = f"{self.passages} passage{'s' if self.passages != 1 else ''}"
+        text += f": {self.extent}" if self.extent else ""
+        return text + (f" (withheld by {', '.join(self.agencies)})" if self.agencies else "")
+
+
+@dataclass
 class Metadata:
     """What the document page's header and the documents list show about a document."""
 
@@ -30,6 +46,7 @@ class Metadata:
     declassification: str = ""
     publication: str = ""
     availability: str = ""
+    withheld: Withheld = field(default_factory=Withheld)
     hands: list[tuple[str, str]] = field(default_factory=list)  # (xml:id, description) of each handNote
 
 

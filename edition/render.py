@@ -50,7 +50,12 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
         pages.append(Page(f"{slug}/index.html", env.get_template("page.html").render(
             **common, root="../", page=page, pages=_menu(markdown_pages), current=slug)))
     pages.append(Page("documents/index.html", env.get_template("documents.html").render(
-        **common, root="../", documents=edition.documents, pages=_menu(markdown_pages), current="documents")))
+        **common, root="../", documents=edition.documents, heading="Documents", only_withheld=False,
+        pages=_menu(markdown_pages), current="documents")))
+    withheld = [d for d in edition.documents if d.metadata.withheld.passages]
+    pages.append(Page("documents/withheld/index.html", env.get_template("documents.html").render(
+        **common, root="../../", documents=withheld, heading="Documents with text withheld at declassification",
+        only_withheld=True, pages=_menu(markdown_pages), current="documents")))
     for document in edition.documents:
         pages.append(Page(f"{document.url}index.html", env.get_template("document.html").render(
             **common, root="../../", document=document, pages=_menu(markdown_pages), current="documents")))

@@ -169,3 +169,18 @@ def test_every_declared_hand_is_described_on_the_page(secto, secto_tei):
     additions = secto.xpath("//section[@class='text']//span[contains(concat(' ', @class, ' '), ' add ')]")
     used = {a.get("data-hand") for a in additions}
     assert used <= set(described)
+
+
+def test_withheld_content_is_summarised_and_listed(tmp_path):
+    out = tmp_path / "_site"
+    assert build(ROOT / "tests" / "editions" / "valid", out).exit_code == 0
+    later = html.parse(str(out / "documents/later/index.html")).getroot()
+    rows = {text_of(d.find("dt")): text_of(d.find("dd")) for d in later.xpath("//dl[@class='metadata']/div")}
+    assert rows["Withheld at declassification"] == "2 passages: 2 lines, 1 paragraph (withheld by CIA)"
+    listing = html.parse(str(out / "documents/index.html")).getroot()
+    withheld_column = {text_of(r.xpath("td[2]")[0]): text_of(r.xpath("td[4]")[0])
+                       for r in listing.xpath("//tbody/tr")}
+    assert withheld_column == {"The earlier telegram": "—", "The later memorandum": "2 lines, 1 paragraph"}
+    narrowed = html.parse(str(out / "documents/withheld/index.html")).getroot()
+    assert [text_of(a) for a in narrowed.xpath("//tbody//a")] == ["The later memorandum"]
+    assert narrowed.xpath("//tbody//a/@href") == ["../../documents/later/index.html"]
