@@ -14,6 +14,14 @@ XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 NS = {"tei": TEI}
 
 
+VIEWS = ("reading", "diplomatic")  # the first is the default page; each has its own page file
+
+
+def view_page(view: str) -> str:
+    """The file name of a document's page in a view, within the document's folder."""
+    return "index.html" if view == VIEWS[0] else f"{view}.html"
+
+
 @dataclass
 class Withheld:
     """What was withheld at declassification: passages, their total extent, the agencies that withheld them."""
@@ -74,7 +82,7 @@ class Document:
     mentions: list[Entity] = field(default_factory=list)
     previous: Document | None = None
     next: Document | None = None
-    html: str = ""
+    views: dict[str, str] = field(default_factory=dict)  # the text's HTML in each view, by view name
 
     @property
     def root(self):

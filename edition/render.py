@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 
 from . import __version__, resources
 from .diagnostics import Diagnostic, error
-from .model import Edition
+from .model import VIEWS, Edition, view_page
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,12 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
     pages.append(Page("documents/withheld/index.html", env.get_template("documents.html").render(
         **common, root="../../", documents=withheld, heading="Documents with text withheld at declassification",
         only_withheld=True, pages=_menu(markdown_pages), current="documents")))
+    views = [{"name": view, "page": view_page(view)} for view in VIEWS]
     for document in edition.documents:
-        pages.append(Page(f"{document.url}index.html", env.get_template("document.html").render(
-            **common, root="../../", document=document, pages=_menu(markdown_pages), current="documents")))
+        for view in views:
+            pages.append(Page(f"{document.url}{view['page']}", env.get_template("document.html").render(
+                **common, root="../../", document=document, view=view, views=views,
+                pages=_menu(markdown_pages), current="documents")))
     return pages, diagnostics
 
 

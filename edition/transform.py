@@ -8,7 +8,7 @@ from lxml import etree
 
 from . import resources
 from .diagnostics import Diagnostic, warning
-from .model import Document, Edition
+from .model import VIEWS, Document, Edition
 
 MESSAGE_PREFIX = "edition:"
 
@@ -20,18 +20,20 @@ def stylesheet() -> etree.XSLT:
 
 
 def transform(edition: Edition) -> list[Diagnostic]:
-    """Give every document its text as HTML; return what the stylesheet reported."""
+    """Give every document its text as HTML in each view; return what the stylesheet reported."""
     diagnostics: list[Diagnostic] = []
     for document in edition.documents:
-        document.html, messages = transform_document(document)
-        diagnostics.extend(messages)
+        for view in VIEWS:
+            document.views[view], messages = transform_document(document, view)
+            diagnostics.extend(messages if view == VIEWS[0] else [])
     return diagnostics
 
 
-def transform_document(document: Document) -> tuple[str, list[Diagnostic]]:
-    """The HTML of one document's text, and the stylesheet's messages about it."""
+def transform_document(document: Document, view: str = VIEWS[0]) -> tuple[str, list[Diagnostic]]:
+    """The HTML of one document's text in one view, and the stylesheet's messages about it."""
     transformer = stylesheet()
-    result = transformer(document.tree, **{"document-id": etree.XSLT.strparam(document.id)})
+    result = transformer(document.tree, **{"document-id": etree.XSLT.strparam(document.id),
+                                           "view": etree.XSLT.strparam(view)})
     html = etree.tostring(result.getroot(), method="html", encoding="unicode") if result.getroot() is not None else ""
     return html, _messages(document, transformer.error_log)
 

@@ -1,4 +1,4 @@
-"""Rewrite the expected HTML of every golden case from the current stylesheets.
+"""Rewrite the expected HTML of every golden case, in every view, from the current stylesheets.
 
     python tests/regenerate_golden.py            # every case
     python tests/regenerate_golden.py signs      # the cases whose "module/case" name contains "signs"
@@ -14,21 +14,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_golden import ROOT, golden_cases, normalise, render  # noqa: E402
+from test_golden import ROOT, VIEWS, expected_file, golden_cases, normalise, render  # noqa: E402
 
 
 def main(filters: list[str]) -> int:
-    """Write each selected case's normalised rendering beside its TEI input; print what changed."""
+    """Write each selected case's normalised rendering in each view beside its TEI input; print what changed."""
     for source in golden_cases():
         name = f"{source.parent.name}/{source.stem}"
         if filters and not any(text in name for text in filters):
             continue
-        expected_file = source.with_suffix(".html")
-        rendering = normalise(render(source)) + "\n"
-        previous = expected_file.read_text(encoding="utf-8") if expected_file.exists() else None
-        if rendering != previous:
-            expected_file.write_text(rendering, encoding="utf-8")
-            print(f"wrote {expected_file.relative_to(ROOT)}")
+        for view in VIEWS:
+            path = expected_file(source, view)
+            rendering = normalise(render(source, view=view)) + "\n"
+            previous = path.read_text(encoding="utf-8") if path.exists() else None
+            if rendering != previous:
+                path.write_text(rendering, encoding="utf-8")
+                print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 

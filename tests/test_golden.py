@@ -1,9 +1,10 @@
 """Golden tests of the stylesheets: each small TEI document renders to exactly its expected HTML.
 
-A case is a pair of files in `tests/golden/<module>/`: `<case>.xml`, a complete TEI document (minimal header)
-that exercises the rules of one stylesheet module, and `<case>.html`, the fragment `xslt/edition.xsl` must
-produce for it. Both sides are normalised before they are compared (see `normalise`), so the expected files
-can be indented for reading.
+A case is a set of files in `tests/golden/<module>/`: `<case>.xml`, a complete TEI document (minimal header)
+that exercises the rules of one stylesheet module, and for each view of the text (`VIEWS`, the stylesheet's
+`view` parameter) `<case>.<view>.html`, the fragment `xslt/edition.xsl` must produce for it in that view.
+Both sides are normalised before they are compared (see `normalise`), so the expected files can be indented
+for reading.
 
 After an intended change of rendering, rewrite every expected file from the current stylesheets with
 
@@ -34,6 +35,8 @@ BLOCK_ELEMENTS = frozenset(
 # HTML elements that have no content and no end tag; any other element is written <x></x> when empty.
 VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
 INDENT = "  "
+# The values of the stylesheet's `view` parameter; the first is its default.
+VIEWS = ("diplomatic", "reading")
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +54,11 @@ def render(source: Path, **parameters: str) -> str:
 def golden_cases() -> list[Path]:
     """Every golden case's TEI input, by module folder and name."""
     return sorted(GOLDEN.glob("*/*.xml"))
+
+
+def expected_file(source: Path, view: str) -> Path:
+    """The expected HTML of a golden case in one view: `<case>.<view>.html` beside `<case>.xml`."""
+    return source.parent / f"{source.stem}.{view}.html"
 
 
 def normalise(markup: str) -> str:
@@ -133,21 +141,32 @@ def _ending_with(text: str | None, whitespace: str) -> str:
     return text if text.endswith(whitespace) else text + whitespace
 
 
+@pytest.mark.parametrize("view", VIEWS)
 @pytest.mark.parametrize("source", golden_cases(), ids=lambda path: f"{path.parent.name}/{path.stem}")
-def test_golden_case(source: Path) -> None:
-    expected_file = source.with_suffix(".html")
-    if not expected_file.exists():
-        pytest.fail(f"{expected_file} is missing: write it, or create it with `python tests/regenerate_golden.py`")
-    expected = normalise(expected_file.read_text(encoding="utf-8")).splitlines()
-    actual = normalise(render(source)).splitlines()
+def test_golden_case(source: Path, view: str) -> None:
+    expected_path = expected_file(source, view)
+    if not expected_path.exists():
+        pytest.fail(f"{expected_path} is missing: write it, or create it with `python tests/regenerate_golden.py`")
+    expected = normalise(expected_path.read_text(encoding="utf-8")).splitlines()
+    actual = normalise(render(source, view=view)).splitlines()
     if actual != expected:
         diff = "\n".join(
-            difflib.unified_diff(expected, actual, str(expected_file.relative_to(ROOT)), "rendered", lineterm="")
+            difflib.unified_diff(expected, actual, str(expected_path.relative_to(ROOT)), "rendered", lineterm="")
         )
         pytest.fail(
-            f"{source.relative_to(ROOT)} renders differently from its expected HTML"
+            f"{source.relative_to(ROOT)} renders differently in the {view} view from its expected HTML"
             f" (if the change is intended: python tests/regenerate_golden.py):\n{diff}"
         )
+
+
+def test_the_default_view_is_the_first() -> None:
+    source = GOLDEN / "signs" / "readings.xml"
+    assert render(source) == render(source, view=VIEWS[0])
+
+
+def test_no_expected_file_without_a_case_and_a_view() -> None:
+    known = {expected_file(source, view) for source in golden_cases() for view in VIEWS}
+    assert sorted(str(path.relative_to(GOLDEN)) for path in set(GOLDEN.glob("*/*.html")) - known) == []
 
 
 def test_every_module_has_a_golden_case() -> None:

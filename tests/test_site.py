@@ -10,6 +10,7 @@ from edition.build import build
 
 TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
 SECTO = "documents/secto-8/index.html"
+SECTO_DIPLOMATIC = "documents/secto-8/diplomatic.html"
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +24,11 @@ def site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def secto(site):
     return html.parse(str(site / SECTO)).getroot()
+
+
+@pytest.fixture(scope="module")
+def secto_diplomatic(site):
+    return html.parse(str(site / SECTO_DIPLOMATIC)).getroot()
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +55,12 @@ def test_every_paragraph_id_of_the_tei_is_an_html_id_with_a_pilcrow(secto, secto
         assert text_of(pilcrow) == f"¶{number}"
 
 
-def test_five_page_markers_in_order(secto):
-    markers = secto.xpath("//*[contains(concat(' ', @class, ' '), ' pb ')]")
+def test_five_page_markers_in_order(secto_diplomatic, secto):
+    markers = secto_diplomatic.xpath("//*[contains(concat(' ', @class, ' '), ' pb ')]")
     assert [text_of(m) for m in markers] == [f"[Page {n}]" for n in range(1, 6)]
     assert [m.get("id") for m in markers] == [f"secto-8-page-{n}" for n in range(1, 6)]
+    in_reading = secto.xpath("//*[contains(concat(' ', @class, ' '), ' pb ')]")
+    assert [text_of(m) for m in in_reading] == [f"[p. {n}]" for n in range(1, 6)]
 
 
 def test_each_stamp_is_shown_with_its_kind_and_text(secto, secto_tei):
@@ -82,10 +90,13 @@ def test_handwriting_is_marked_as_such_not_by_colour(secto):
         assert text_of(addition).startswith("handwritten:")
 
 
-def test_readings_keep_the_original_and_the_correction(secto):
-    text = text_of(secto.xpath("//section[@class='text']")[0])
-    assert "THEY THEY" in text and "C EACH" in text.replace("[corrected: OF] ", "")
-    assert secto.xpath("//abbr[.='RPT']")
+def test_diplomatic_view_keeps_the_original_and_reading_view_the_correction(secto_diplomatic, secto):
+    diplomatic = text_of(secto_diplomatic.xpath("//section[@class='text']")[0])
+    assert "EXPECT sic: THEY THEY COULD" in diplomatic and "OFF sic: C EACH" in diplomatic
+    assert secto_diplomatic.xpath("//abbr[.='RPT'][@title='REPEAT']")
+    reading = text_of(secto.xpath("//section[@class='text']")[0])
+    assert "EXPECT corrected: THEY COULD" in reading and "OFF corrected: OF EACH" in reading
+    assert "NOT REPEAT NOT" in reading and "THEY THEY" not in reading
 
 
 def test_metadata_header(secto):
@@ -116,13 +127,14 @@ def test_register_entries_of_the_people_mentioned(secto):
 
 def test_documents_list_has_date_title_classification(site):
     listing = html.parse(str(site / "documents/index.html")).getroot()
-    (row,) = listing.xpath("//table[@class='document-list']/tbody/tr")
+    (row,) = listing.xpath("//table[@class='document-list']/tbody/tr[td/a[contains(., 'SECTO 8')]]")
     cells = [text_of(c) for c in row.xpath("td")]
     assert cells[0] == "13 December 1962, 11:00 (UTC+01:00)" and "SECTO 8" in cells[1] and cells[2] == "Secret"
 
 
-def test_every_word_of_the_transcription_reaches_the_page(secto):
-    """The seed transcription, word for word (case and punctuation aside), is in the page's text."""
+def test_every_word_of_the_transcription_reaches_the_diplomatic_page(secto_diplomatic):
+    """The seed transcription, word for word (case and punctuation aside), is in the diplomatic page's text."""
+    secto = secto_diplomatic
     seed = shared("seed/SECTO-8-1962-12-13.txt")
     import re
     words = lambda s: re.findall(r"[A-Za-z0-9☐☒]+", s)  # noqa: E731
@@ -184,3 +196,17 @@ def test_withheld_content_is_summarised_and_listed(tmp_path):
     narrowed = html.parse(str(out / "documents/withheld/index.html")).getroot()
     assert [text_of(a) for a in narrowed.xpath("//tbody//a")] == ["The later memorandum"]
     assert narrowed.xpath("//tbody//a/@href") == ["../../documents/later/index.html"]
+
+
+def test_both_views_have_pages_with_the_same_anchors_and_a_switch(site):
+    reading = html.parse(str(site / "documents/secto-8/index.html")).getroot()
+    diplomatic = html.parse(str(site / "documents/secto-8/diplomatic.html")).getroot()
+    anchors = "//section[@class='text']//*[@id]/@id"
+    assert reading.xpath(anchors) == diplomatic.xpath(anchors)
+    assert reading.xpath("//div[contains(@class, 'tei-text')]/@class")[0].endswith("view-reading")
+    assert diplomatic.xpath("//div[contains(@class, 'tei-text')]/@class")[0].endswith("view-diplomatic")
+    for page, current in ((reading, "reading"), (diplomatic, "diplomatic")):
+        switch = {a.get("data-view"): a for a in page.xpath("//nav[@class='views']//a")}
+        assert {v: a.get("href") for v, a in switch.items()} == {"reading": "index.html", "diplomatic": "diplomatic.html"}
+        assert switch[current].get("aria-current") == "page"
+        assert page.xpath("//script/@src") == ["../../static/view.js"]

@@ -1,5 +1,6 @@
 """The stylesheets keep their design: one entry point of imports, one rule per TEI element in the module of its
-concern, a rule for every element the schema admits in a text, no text lost, and HTML a browser can trust.
+concern, a rule for every element the schema admits in a text, no text lost (each view may leave words out, the
+two together none), the same anchors in both views, and HTML a browser can trust.
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # test_golden's helpers, whatever pytest's import mode
 
-from test_golden import GOLDEN, ROOT, STYLESHEET, VOID_ELEMENTS, golden_cases, render, stylesheet  # noqa: E402
+from test_golden import (  # noqa: E402
+    GOLDEN,
+    ROOT,
+    STYLESHEET,
+    VIEWS,
+    VOID_ELEMENTS,
+    golden_cases,
+    render,
+    stylesheet,
+)
 
 XSLT = STYLESHEET.parent
 SHARED_DOCUMENTS = ROOT.parent / "shared" / "corpus" / "frus-history-documents"
@@ -192,22 +202,137 @@ def rendered_sources() -> list:
     return sources
 
 
+def rendered(source: Path, view: str) -> etree._Element:
+    return etree.fromstring(render(source, view=view).encode("utf-8"))
+
+
 def words(text_nodes) -> Counter:
     return Counter(word for text in text_nodes for word in text.split())
 
 
+# What each view leaves out on purpose: the reading view the deletions, the surplus, and the source's side of a
+# choice that also gives the edition's; the diplomatic view the edition's side of a choice that also gives the
+# source's. A note inside such an element is still rendered (at the end of the text), and its words with it.
+SOURCE_SIDE, EDITION_SIDE = {"sic", "orig", "abbr"}, {"corr", "reg", "expan"}
+
+
+def left_out(element: etree._Element, view: str) -> bool:
+    name = etree.QName(element).localname
+    parent = element.getparent()
+    siblings = set() if parent is None or etree.QName(parent).localname != "choice" else {
+        etree.QName(child).localname for child in parent if isinstance(child.tag, str)}
+    if view == "reading":
+        return name in {"del", "surplus"} or (name in SOURCE_SIDE and bool(siblings & EDITION_SIDE))
+    return name in EDITION_SIDE and bool(siblings & SOURCE_SIDE)
+
+
+def shown_in(text, view: str) -> bool:
+    """Whether a text node of the TEI is rendered in a view: no element a view leaves out holds it, unless
+    a note between them does."""
+    holder = text.getparent()  # a smart string: for a tail, the element it follows, not its parent
+    if text.is_tail:
+        holder = holder.getparent()
+    for ancestor in [holder, *holder.iterancestors()]:
+        if etree.QName(ancestor).localname == "note":
+            return True
+        if left_out(ancestor, view):
+            return False
+    return True
+
+
+# Where the reading view keeps the lines of the paper (pages.xsl, the rule for lb).
+LINES_KEPT = frozenset("opener closer address ab fw stamp cell".split())
+
+
+def join_broken_words(tree: etree._ElementTree) -> None:
+    """The TEI as the reading view runs its lines on: a word broken across lines (lb break="no") is one word."""
+    for lb in tree.xpath("/tei:TEI/tei:text//tei:lb[@break='no']", namespaces=NS):
+        if any(etree.QName(ancestor).localname in LINES_KEPT for ancestor in lb.iterancestors()):
+            continue
+        previous, parent = lb.getprevious(), lb.getparent()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + (lb.tail or "")
+        else:
+            parent.text = (parent.text or "") + (lb.tail or "")
+        parent.remove(lb)
+
+
 @pytest.mark.parametrize("source", rendered_sources())
 def test_no_word_of_the_text_is_lost(source: Path) -> None:
-    transcribed = words(etree.parse(str(source)).xpath("/tei:TEI/tei:text//text()", namespaces=NS))
-    shown = words(etree.fromstring(render(source).encode("utf-8")).xpath("//text()"))
-    lost = transcribed - shown
-    assert dict(lost) == {}, f"{source.name}: words of the TEI text missing from its HTML (word: times)"
+    """Each view shows every word of the TEI text it does not leave out on purpose, as many times as it is
+    written; and no word is left out of both views, so the two together show the whole text."""
+    texts = etree.parse(str(source)).xpath("/tei:TEI/tei:text//text()[normalize-space()]", namespaces=NS)
+    for view in VIEWS:
+        tree = etree.parse(str(source))
+        if view == "reading":
+            join_broken_words(tree)
+        view_texts = tree.xpath("/tei:TEI/tei:text//text()[normalize-space()]", namespaces=NS)
+        expected = words(text for text in view_texts if shown_in(text, view))
+        shown = words(rendered(source, view).xpath("//text()"))
+        lost = expected - shown
+        assert dict(lost) == {}, f"{source.name}: words missing from the {view} view (word: times)"
+    nowhere = [str(text).strip() for text in texts if not any(shown_in(text, view) for view in VIEWS)]
+    assert nowhere == [], f"{source.name}: text left out of every view"
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("source", rendered_sources())
+def test_the_fragment_is_valid_html(source: Path, view: str) -> None:
+    markup = render(source, view=view)
+    assert html_problems(markup) == []
+    assert f"view-{view}" in etree.fromstring(markup.encode("utf-8")).get("class").split()
+
+
+def anchors(root: etree._Element) -> dict[str, list]:
+    """What a citation or a link may point to: paragraphs (id, number, pilcrow), notes (reference and body,
+    number), page markers."""
+    def has_class(name: str) -> str:
+        return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+    return {
+        "paragraphs": [(p.get("id"), p.get("data-n")) for p in root.xpath(f"//*[{has_class('p')}][@data-n]")],
+        "pilcrows": [(a.get("href"), a.xpath("string()")) for a in root.xpath("//a[@class='pilcrow']")],
+        "note references": [(a.get("id"), a.get("href"), a.xpath("string()"))
+                            for a in root.xpath("//a[@class='note-ref']")],
+        "notes": [li.get("id") for li in root.xpath("//section[@class='notes']/ol/li")],
+        "pages": [pb.get("id") for pb in root.xpath(f"//*[{has_class('pb')}]")],
+    }
 
 
 @pytest.mark.parametrize("source", rendered_sources())
-def test_the_fragment_is_valid_html(source: Path) -> None:
-    markup = render(source)
-    assert html_problems(markup) == []
+def test_both_views_have_the_same_anchors(source: Path) -> None:
+    diplomatic, reading = (anchors(rendered(source, view)) for view in VIEWS)
+    assert reading == diplomatic
+
+
+# Each sign's HTML class and the hidden label that says it to a screen reader, in the view(s) where it shows.
+SIGN_LABELS = {
+    "del": ("deleted: ",),
+    "add": ("handwritten: ", "added: "),
+    "unclear": ("unclear: ",),
+    "supplied": ("supplied by the editors: ",),
+    "surplus": ("surplus: ",),
+    "damage": ("damaged: ",),
+}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("source", rendered_sources())
+def test_every_sign_has_a_hidden_label(source: Path, view: str) -> None:
+    root = rendered(source, view)
+    unlabelled = []
+    for sign, labels in SIGN_LABELS.items():
+        for element in root.xpath(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {sign} ')]"):
+            first = element.find("span")
+            if first is None or first.get("class") != "visually-hidden" or first.text not in labels:
+                unlabelled.append(f"{sign}: {element.xpath('string()')!r}")
+    # A correction shown as the text (reading view), or an error shown with its correction in the tooltip
+    # (diplomatic view), says so too.
+    for element in root.xpath("//span[@class='corr'][not(span[@class='editorial'])] | //span[@class='sic'][not(span[@class='editorial'])]"):
+        first = element.find("span")
+        if first is None or first.get("class") != "visually-hidden":
+            unlabelled.append(f"{element.get('class')}: {element.xpath('string()')!r}")
+    assert unlabelled == []
 
 
 def html_problems(markup: str) -> list[str]:
@@ -217,8 +342,9 @@ def html_problems(markup: str) -> list[str]:
         if match.group(1) not in VOID_ELEMENTS:
             problems.append(f"self-closed <{match.group(1)}/> would stay open in an HTML parser")
     root = etree.fromstring(markup.encode("utf-8"))
-    if root.tag != "div" or root.get("class") != "tei-text":
-        problems.append(f"the root is <{root.tag} class={root.get('class')!r}>, not <div class='tei-text'>")
+    classes = (root.get("class") or "").split()
+    if root.tag != "div" or "tei-text" not in classes or len({f"view-{view}" for view in VIEWS} & set(classes)) != 1:
+        problems.append(f"the root is <{root.tag} class={root.get('class')!r}>, not <div class='tei-text view-…'>")
     ids = Counter(element.get("id") for element in root.iter() if element.get("id") is not None)
     problems += [f"id {value!r} is used {count} times" for value, count in ids.items() if count > 1]
     for element in root.iter(tag=etree.Element):
@@ -252,9 +378,26 @@ def test_html_problems_finds_what_it_looks_for() -> None:
         '<a href="#nowhere">y</a></span><ul><span>z</span></ul></div>'
     )
     found = "\n".join(html_problems(bad))
-    for expected in ("self-closed <td/>", "'a' is used 2 times", "<table> inside <p>", "empty title",
+    for expected in ("self-closed <td/>", "'a' is used 2 times", "not <div class='tei-text view-…'>", "<table> inside <p>", "empty title",
                      "#nowhere", "<span> inside <ul>"):
         assert expected in found
+
+
+def test_view_parameter_reaches_every_module() -> None:
+    """The parameter is declared once, in edition.xsl, and read by the rules of the imported modules."""
+    source = GOLDEN / "signs" / "views.xml"
+    diplomatic, reading = (render(source, view=view) for view in VIEWS)
+    assert "<del" in diplomatic and "<del" not in reading
+    assert "[Page 2]" in diplomatic and "[p. 2]" in reading
+    assert 'class="tei-text view-diplomatic"' in render(source)
+
+
+def test_an_unknown_view_is_reported_and_rendered_diplomatic() -> None:
+    source = GOLDEN / "signs" / "views.xml"
+    transform = etree.XSLT(etree.parse(str(STYLESHEET)))
+    markup = str(transform(etree.parse(str(source)), view=etree.XSLT.strparam("printed")))
+    assert markup == render(source, view="diplomatic")
+    assert any("edition: unknown view" in entry.message for entry in transform.error_log)
 
 
 def test_document_id_parameter_names_the_generated_ids() -> None:

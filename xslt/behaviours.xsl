@@ -29,6 +29,34 @@
       ' docImprint docTitle epigraph figure floatingText front head item l lg list listBibl opener',
       ' p postscript row salute signed sp spGrp table titlePage trailer ')"/>
 
+  <!-- "view-reading" or "view-diplomatic": the class naming the view rendered (any value of $view but
+       'reading' renders the diplomatic view). -->
+  <xsl:template name="view-class">
+    <xsl:choose>
+      <xsl:when test="$view = 'reading'">view-reading</xsl:when>
+      <xsl:otherwise>view-diplomatic</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- What is left of an element a view does not show (a deletion in the reading view, a correction in the
+       diplomatic one): its anchors, so that links, note numbers and page ids are the same in both views. The
+       note references and page markers inside it are rendered; any other element with an xml:id leaves an
+       empty anchor with that id. Elements inside a note inside it are rendered with the note, at the end. -->
+  <xsl:template name="omitted-anchors">
+    <xsl:variable name="notes" select="count(ancestor-or-self::tei:note)"/>
+    <xsl:for-each select="descendant-or-self::*[self::tei:note or self::tei:pb or @xml:id]
+                                               [count(ancestor::tei:note) = $notes]">
+      <xsl:choose>
+        <xsl:when test="self::tei:note or self::tei:pb">
+          <xsl:apply-templates select="."/>
+        </xsl:when>
+        <xsl:otherwise>
+          <span class="anchor" id="{@xml:id}"><xsl:comment/></span>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each>
+  </xsl:template>
+
   <!-- Yields "yes" when the current element holds, outside its own notes, an element that renders as a block.
        A note's content is rendered at the end of the text, so a list inside a note does not turn the paragraph
        that holds the note into a block. -->
@@ -135,7 +163,7 @@
 
   <!-- Text the edition shows that is not on the paper: stamp labels, [Page 2], the brackets of supplied text.
        Each label is an element of its own, so it never merges with the transcribed words beside it (the
-       search index and the "diplomatic" view can leave it out by class). -->
+       search index can leave it out by class). -->
   <xsl:template name="make-label">
     <xsl:param name="text"/>
     <xsl:param name="class" select="'label'"/>

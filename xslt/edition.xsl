@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  The one entry point: one TEI document in, the HTML fragment of its text out (<div class="tei-text">, then
-  the notes). Each module holds the rules of one concern and every TEI element has its rule in exactly one
+  The one entry point: one TEI document in, the HTML fragment of its text in one view out (<div
+  class="tei-text view-diplomatic"> or "view-reading", then the notes). Each module holds the rules of one concern and every TEI element has its rule in exactly one
   of them; behaviours.xsl holds the shared vocabulary they call. The modules are not stylesheets of their
   own: they call each other's named templates and read the parameter below, through this file.
 
@@ -28,5 +28,12 @@
 
   <!-- The prefix of the ids the stylesheet makes (pages, paragraphs and notes without xml:id). -->
   <xsl:param name="document-id" select="string(/tei:TEI/@xml:id)"/>
+
+  <!-- Which view of the text to render: 'diplomatic' (as on the paper: the source's spelling and abbreviations,
+       deletions, surplus and line breaks, the editors' readings in tooltips) or 'reading' (clean running text:
+       corrections, expansions and regularisations applied, deletions and surplus left out, lines run on, the
+       source's readings in tooltips). Any other value renders the diplomatic view, with a warning. A top-level
+       parameter is global to the whole stylesheet, imported modules included. -->
+  <xsl:param name="view" select="'diplomatic'"/>
 
 </xsl:stylesheet>

@@ -9,8 +9,8 @@
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     exclude-result-prefixes="tei">
 
-  <!-- Inline so it may stand inside a paragraph that runs across pages; the stylesheet sets it on a line of
-       its own. Its id is derived from the page number (not from an xml:id) so that links to a page have one
+  <!-- Inline so it may stand inside a paragraph that runs across pages; the diplomatic view's stylesheet sets
+       it on a line of its own, the reading view shows it as a small "[p. 2]" in the running text. Its id is derived from the page number (not from an xml:id) so that links to a page have one
        predictable form; a page number that recurs gets a suffix to keep ids unique. -->
   <xsl:template match="tei:pb">
     <xsl:variable name="n">
@@ -25,11 +25,19 @@
       <xsl:if test="$earlier &gt; 0"><xsl:value-of select="concat('-', $earlier + 1)"/></xsl:if>
     </xsl:variable>
     <xsl:call-template name="make-placeholder">
-      <xsl:with-param name="class" select="'pb'"/>
+      <xsl:with-param name="class">
+        <xsl:text>pb</xsl:text>
+        <xsl:if test="$view = 'reading'"> pb-reading</xsl:if>
+      </xsl:with-param>
       <xsl:with-param name="attributes">
         <x id="{$id}" role="note" aria-label="Page {$n}" data-facs="{@facs}"/>
       </xsl:with-param>
-      <xsl:with-param name="text" select="concat('Page ', $n)"/>
+      <xsl:with-param name="text">
+        <xsl:choose>
+          <xsl:when test="$view = 'reading'"><xsl:value-of select="concat('p. ', $n)"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="concat('Page ', $n)"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
@@ -40,14 +48,29 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- The diplomatic view breaks the line where the paper does. The reading view runs the lines on (a word
+       broken across lines, break="no", is joined again), except where the lines are the layout: a letter's
+       opener and closer, an address, a block of a form, forme work, a stamp, a table cell. -->
   <xsl:template match="tei:lb">
-    <xsl:call-template name="make-break">
-      <xsl:with-param name="class" select="'lb'"/>
-    </xsl:call-template>
+    <xsl:choose>
+      <xsl:when test="$view != 'reading'
+                      or ancestor::tei:opener or ancestor::tei:closer or ancestor::tei:address
+                      or ancestor::tei:ab or ancestor::tei:fw or ancestor::tei:stamp or ancestor::tei:cell">
+        <xsl:call-template name="make-break">
+          <xsl:with-param name="class" select="'lb'"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:when test="@break = 'no'"/>
+      <xsl:otherwise>
+        <xsl:text> </xsl:text>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Sighted readers know a running head or a page number by where it stands on the page; the hidden
        label says it to everyone else. -->
+  <!-- The reading view keeps it where it stands, classed "marginal" so that the page's stylesheet can set it
+       aside. -->
   <xsl:template match="tei:fw">
     <xsl:call-template name="make-inline">
       <xsl:with-param name="class">
@@ -55,6 +78,7 @@
           <xsl:with-param name="base" select="'fw'"/>
           <xsl:with-param name="tokens" select="@type"/>
         </xsl:call-template>
+        <xsl:if test="$view = 'reading'"> marginal</xsl:if>
       </xsl:with-param>
       <xsl:with-param name="before">
         <xsl:call-template name="make-hidden-label">

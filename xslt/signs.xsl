@@ -1,10 +1,14 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   Editorial signs: what the transcription records about the writing rather than the words themselves
-  (handwriting, deletions, uncertain, supplied, withheld and erroneous text). Every sign stays visible in
-  words or bracketed marks, and every reading the TEI records is in the HTML: a "diplomatic" or "reading"
-  view is a matter of CSS choosing by class (sic/corr, orig/reg, abbr/expan, and "editorial" for the marks
-  the edition adds), never of the stylesheet dropping one side.
+  (handwriting, deletions, uncertain, supplied, withheld and erroneous text). Each sign is told by a mark
+  that is not colour (brackets, braces, [?], <del>) and by a visually hidden label for screen readers.
+
+  The two views ($view) differ here. The diplomatic view shows the paper: the source's readings (sic, orig,
+  abbr) with the editors' (corr, reg, expan) in their tooltip, deletions, surplus. The reading view shows the
+  text as the editors read it: corrections, regularisations and expansions applied, the source's reading in
+  their tooltip, deletions and surplus left out. No word is lost: whatever one view leaves out, the other
+  shows, and an element left out still leaves its anchors (note references, page markers, ids).
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -90,41 +94,50 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- The reading view reads the text as revised: a deletion is left out (the addition that replaces it in a
+       subst stays). -->
   <xsl:template match="tei:del">
     <xsl:variable name="description">
       <xsl:call-template name="hand-description">
         <xsl:with-param name="pointer" select="@hand"/>
       </xsl:call-template>
     </xsl:variable>
-    <xsl:call-template name="make-inline">
-      <xsl:with-param name="element" select="'del'"/>
-      <xsl:with-param name="class">
-        <xsl:call-template name="modifier-classes">
-          <xsl:with-param name="base" select="'del'"/>
-          <xsl:with-param name="tokens" select="@rend"/>
-        </xsl:call-template>
-      </xsl:with-param>
-      <xsl:with-param name="attributes">
-        <x>
-          <xsl:attribute name="data-hand">
-            <xsl:call-template name="pointer-ids">
-              <xsl:with-param name="pointers" select="@hand"/>
+    <xsl:choose>
+      <xsl:when test="$view = 'reading'">
+        <xsl:call-template name="omitted-anchors"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="make-inline">
+          <xsl:with-param name="element" select="'del'"/>
+          <xsl:with-param name="class">
+            <xsl:call-template name="modifier-classes">
+              <xsl:with-param name="base" select="'del'"/>
+              <xsl:with-param name="tokens" select="@rend"/>
             </xsl:call-template>
-          </xsl:attribute>
-          <xsl:attribute name="title">
-            <xsl:call-template name="with-detail">
-              <xsl:with-param name="text" select="'Deleted'"/>
-              <xsl:with-param name="detail" select="$description"/>
+          </xsl:with-param>
+          <xsl:with-param name="attributes">
+            <x>
+              <xsl:attribute name="data-hand">
+                <xsl:call-template name="pointer-ids">
+                  <xsl:with-param name="pointers" select="@hand"/>
+                </xsl:call-template>
+              </xsl:attribute>
+              <xsl:attribute name="title">
+                <xsl:call-template name="with-detail">
+                  <xsl:with-param name="text" select="'Deleted'"/>
+                  <xsl:with-param name="detail" select="$description"/>
+                </xsl:call-template>
+              </xsl:attribute>
+            </x>
+          </xsl:with-param>
+          <xsl:with-param name="before">
+            <xsl:call-template name="make-hidden-label">
+              <xsl:with-param name="text" select="'deleted: '"/>
             </xsl:call-template>
-          </xsl:attribute>
-        </x>
-      </xsl:with-param>
-      <xsl:with-param name="before">
-        <xsl:call-template name="make-hidden-label">
-          <xsl:with-param name="text" select="'deleted: '"/>
+          </xsl:with-param>
         </xsl:call-template>
-      </xsl:with-param>
-    </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="tei:subst">
@@ -145,6 +158,11 @@
             </xsl:call-template>
           </xsl:attribute>
         </x>
+      </xsl:with-param>
+      <xsl:with-param name="before">
+        <xsl:call-template name="make-hidden-label">
+          <xsl:with-param name="text" select="'unclear: '"/>
+        </xsl:call-template>
       </xsl:with-param>
       <xsl:with-param name="after">
         <xsl:call-template name="editorial-mark">
@@ -173,6 +191,9 @@
         </x>
       </xsl:with-param>
       <xsl:with-param name="before">
+        <xsl:call-template name="make-hidden-label">
+          <xsl:with-param name="text" select="'supplied by the editors: '"/>
+        </xsl:call-template>
         <xsl:call-template name="editorial-mark">
           <xsl:with-param name="text" select="'['"/>
         </xsl:call-template>
@@ -185,36 +206,72 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- Text the source has in excess: in braces in the diplomatic view, left out of the reading view. -->
   <xsl:template match="tei:surplus">
-    <xsl:call-template name="make-inline">
-      <xsl:with-param name="class" select="'surplus'"/>
-      <xsl:with-param name="attributes">
-        <x data-reason="{@reason}">
-          <xsl:attribute name="title">
-            <xsl:call-template name="with-detail">
-              <xsl:with-param name="text" select="'Surplus'"/>
-              <xsl:with-param name="detail" select="@reason"/>
+    <xsl:choose>
+      <xsl:when test="$view = 'reading'">
+        <xsl:call-template name="omitted-anchors"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="make-inline">
+          <xsl:with-param name="class" select="'surplus'"/>
+          <xsl:with-param name="attributes">
+            <x data-reason="{@reason}">
+              <xsl:attribute name="title">
+                <xsl:call-template name="with-detail">
+                  <xsl:with-param name="text" select="'Surplus'"/>
+                  <xsl:with-param name="detail" select="@reason"/>
+                </xsl:call-template>
+              </xsl:attribute>
+            </x>
+          </xsl:with-param>
+          <xsl:with-param name="before">
+            <xsl:call-template name="make-hidden-label">
+              <xsl:with-param name="text" select="'surplus: '"/>
             </xsl:call-template>
-          </xsl:attribute>
-        </x>
-      </xsl:with-param>
-      <xsl:with-param name="before">
-        <xsl:call-template name="editorial-mark">
-          <xsl:with-param name="text" select="'{'"/>
+            <xsl:call-template name="editorial-mark">
+              <xsl:with-param name="text" select="'{'"/>
+            </xsl:call-template>
+          </xsl:with-param>
+          <xsl:with-param name="after">
+            <xsl:call-template name="editorial-mark">
+              <xsl:with-param name="text" select="'}'"/>
+            </xsl:call-template>
+          </xsl:with-param>
         </xsl:call-template>
-      </xsl:with-param>
-      <xsl:with-param name="after">
-        <xsl:call-template name="editorial-mark">
-          <xsl:with-param name="text" select="'}'"/>
-        </xsl:call-template>
-      </xsl:with-param>
-    </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
-  <!-- The source's reading first (sic, orig, abbr), then the edition's (corr, reg, expan), whatever their order
-       in the TEI, so that both views read left to right the same way. -->
+  <!-- The words of the other side of a choice, for a tooltip: its text with the spaces normalised, without
+       the text of notes inside it (they have their own reference); a line break counts as a space. -->
+  <xsl:template name="plain-text">
+    <xsl:param name="of"/>
+    <xsl:variable name="text">
+      <xsl:for-each select="$of">
+        <xsl:variable name="notes" select="count(ancestor-or-self::tei:note)"/>
+        <xsl:for-each select="descendant::text()[count(ancestor::tei:note) = $notes] | descendant::tei:lb">
+          <xsl:choose>
+            <xsl:when test="self::tei:lb"><xsl:text> </xsl:text></xsl:when>
+            <xsl:otherwise><xsl:value-of select="."/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:for-each>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:value-of select="normalize-space($text)"/>
+  </xsl:template>
+
+  <!-- A choice between the source's reading (sic, orig, abbr) and the edition's (corr, reg, expan) shows one
+       side in each view: the source's in the diplomatic view, the edition's in the reading view, each with
+       the other side in its tooltip (the rules below read it from the choice). When the side a view wants is
+       not encoded, the other is shown; alternatives of another kind (two unclear readings) are always shown.
+       The side not shown leaves its anchors. -->
   <xsl:template match="tei:choice">
     <xsl:variable name="source-side" select="tei:sic | tei:orig | tei:abbr"/>
+    <xsl:variable name="edition-side" select="tei:corr | tei:reg | tei:expan"/>
+    <xsl:variable name="shown-side" select="$source-side[$view != 'reading' or not($edition-side)]
+                                            | $edition-side[$view = 'reading' or not($source-side)]"/>
+    <xsl:variable name="sides" select="$source-side | $edition-side"/>
     <xsl:call-template name="make-inline">
       <xsl:with-param name="class">
         <xsl:call-template name="modifier-classes">
@@ -223,23 +280,52 @@
         </xsl:call-template>
       </xsl:with-param>
       <xsl:with-param name="content">
-        <xsl:apply-templates select="$source-side"/>
-        <xsl:if test="$source-side and *[not(self::tei:sic or self::tei:orig or self::tei:abbr)]">
-          <xsl:text> </xsl:text>
-        </xsl:if>
-        <xsl:apply-templates select="node()[not(self::tei:sic or self::tei:orig or self::tei:abbr)]
-                                           [not(self::text()) or normalize-space()]"/>
+        <xsl:for-each select="node()[not(self::text()) or normalize-space()]">
+          <xsl:choose>
+            <xsl:when test="count(. | $sides) != count($sides) or count(. | $shown-side) = count($shown-side)">
+              <xsl:apply-templates select="."/>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:call-template name="omitted-anchors"/>
+            </xsl:otherwise>
+          </xsl:choose>
+        </xsl:for-each>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
-  <!-- Inside a choice the correction beside it says that this is an error; alone, "[sic]" says it. -->
+  <!-- An error of the source. Beside its correction (diplomatic view) the correction is in the tooltip; alone,
+       or in the reading view when no correction is encoded, " [sic]" says it is an error. -->
   <xsl:template match="tei:sic">
+    <xsl:variable name="correction" select="parent::tei:choice/tei:corr"/>
+    <xsl:variable name="correction-text">
+      <xsl:call-template name="plain-text">
+        <xsl:with-param name="of" select="$correction[1]"/>
+      </xsl:call-template>
+    </xsl:variable>
     <xsl:call-template name="make-inline">
       <xsl:with-param name="class" select="'sic'"/>
-      <xsl:with-param name="attributes"><x title="Thus in the source"/></xsl:with-param>
+      <xsl:with-param name="attributes">
+        <x>
+          <xsl:attribute name="title">
+            <xsl:choose>
+              <xsl:when test="$correction">
+                <xsl:value-of select="concat('corrected: ', $correction-text)"/>
+              </xsl:when>
+              <xsl:otherwise>Thus in the source</xsl:otherwise>
+            </xsl:choose>
+          </xsl:attribute>
+        </x>
+      </xsl:with-param>
+      <xsl:with-param name="before">
+        <xsl:if test="$correction">
+          <xsl:call-template name="make-hidden-label">
+            <xsl:with-param name="text" select="'sic: '"/>
+          </xsl:call-template>
+        </xsl:if>
+      </xsl:with-param>
       <xsl:with-param name="after">
-        <xsl:if test="not(parent::tei:choice)">
+        <xsl:if test="not($correction)">
           <xsl:call-template name="editorial-mark">
             <xsl:with-param name="text" select="' [sic]'"/>
           </xsl:call-template>
@@ -249,22 +335,64 @@
   </xsl:template>
 
   <xsl:template match="tei:corr">
+    <xsl:variable name="error" select="parent::tei:choice/tei:sic"/>
+    <xsl:variable name="error-text">
+      <xsl:call-template name="plain-text">
+        <xsl:with-param name="of" select="$error[1]"/>
+      </xsl:call-template>
+    </xsl:variable>
     <xsl:call-template name="edition-reading">
       <xsl:with-param name="label" select="'corrected: '"/>
-      <xsl:with-param name="title" select="'Corrected by the editors'"/>
+      <xsl:with-param name="hidden-label" select="'corrected: '"/>
+      <xsl:with-param name="title">
+        <xsl:choose>
+          <xsl:when test="$error">
+            <xsl:value-of select="concat('corrected from: ', $error-text)"/>
+          </xsl:when>
+          <xsl:otherwise>Corrected by the editors</xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="tei:orig">
+    <xsl:variable name="regularised" select="parent::tei:choice/tei:reg"/>
+    <xsl:variable name="regularised-text">
+      <xsl:call-template name="plain-text">
+        <xsl:with-param name="of" select="$regularised[1]"/>
+      </xsl:call-template>
+    </xsl:variable>
     <xsl:call-template name="make-inline">
       <xsl:with-param name="class" select="'orig'"/>
+      <xsl:with-param name="attributes">
+        <x>
+          <xsl:if test="$regularised">
+            <xsl:attribute name="title">
+              <xsl:value-of select="concat('regularised: ', $regularised-text)"/>
+            </xsl:attribute>
+          </xsl:if>
+        </x>
+      </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="tei:reg">
+    <xsl:variable name="original" select="parent::tei:choice/tei:orig"/>
+    <xsl:variable name="original-text">
+      <xsl:call-template name="plain-text">
+        <xsl:with-param name="of" select="$original[1]"/>
+      </xsl:call-template>
+    </xsl:variable>
     <xsl:call-template name="edition-reading">
       <xsl:with-param name="label" select="'regularised: '"/>
-      <xsl:with-param name="title" select="'Regularised by the editors'"/>
+      <xsl:with-param name="title">
+        <xsl:choose>
+          <xsl:when test="$original">
+            <xsl:value-of select="concat('in the source: ', $original-text)"/>
+          </xsl:when>
+          <xsl:otherwise>Regularised by the editors</xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
@@ -274,18 +402,38 @@
       <xsl:with-param name="element" select="'abbr'"/>
       <xsl:with-param name="class" select="'abbr'"/>
       <xsl:with-param name="attributes">
-        <x title="{normalize-space(parent::tei:choice/tei:expan[1])}"/>
+        <x>
+          <xsl:attribute name="title">
+            <xsl:call-template name="plain-text">
+              <xsl:with-param name="of" select="parent::tei:choice/tei:expan[1]"/>
+            </xsl:call-template>
+          </xsl:attribute>
+        </x>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
-  <!-- Beside its abbreviation an expansion is bracketed like any editorial addition; an expansion alone is
-       what the document is read as, and is shown as plain text. -->
+  <!-- An expansion in a choice is the reading view's text, the abbreviation in its tooltip (the diplomatic view
+       shows it, bracketed, only when no abbreviation is encoded); an expansion alone is what the document is
+       read as, and is shown as plain text in both views. -->
   <xsl:template match="tei:expan">
+    <xsl:variable name="abbreviation" select="parent::tei:choice/tei:abbr"/>
+    <xsl:variable name="abbreviation-text">
+      <xsl:call-template name="plain-text">
+        <xsl:with-param name="of" select="$abbreviation[1]"/>
+      </xsl:call-template>
+    </xsl:variable>
     <xsl:choose>
       <xsl:when test="parent::tei:choice">
         <xsl:call-template name="edition-reading">
-          <xsl:with-param name="title" select="'Expansion'"/>
+          <xsl:with-param name="title">
+            <xsl:choose>
+              <xsl:when test="$abbreviation">
+                <xsl:value-of select="concat('abbreviated in the source: ', $abbreviation-text)"/>
+              </xsl:when>
+              <xsl:otherwise>Expansion</xsl:otherwise>
+            </xsl:choose>
+          </xsl:with-param>
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
@@ -297,9 +445,12 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- A reading the editors give: bracketed and labelled, classed by its TEI name. -->
+  <!-- A reading the editors give, classed by its TEI name. In the reading view it is the text, plain, with a
+       hidden label when a listener should know (a correction); in the diplomatic view (where it is shown only
+       when the source's reading is not encoded) it is bracketed and labelled like any editorial addition. -->
   <xsl:template name="edition-reading">
     <xsl:param name="label"/>
+    <xsl:param name="hidden-label"/>
     <xsl:param name="title"/>
     <xsl:call-template name="make-inline">
       <xsl:with-param name="class" select="local-name()"/>
@@ -313,14 +464,25 @@
         </x>
       </xsl:with-param>
       <xsl:with-param name="before">
-        <xsl:call-template name="editorial-mark">
-          <xsl:with-param name="text" select="concat('[', $label)"/>
-        </xsl:call-template>
+        <xsl:choose>
+          <xsl:when test="$view = 'reading'">
+            <xsl:call-template name="make-hidden-label">
+              <xsl:with-param name="text" select="$hidden-label"/>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:call-template name="editorial-mark">
+              <xsl:with-param name="text" select="concat('[', $label)"/>
+            </xsl:call-template>
+          </xsl:otherwise>
+        </xsl:choose>
       </xsl:with-param>
       <xsl:with-param name="after">
-        <xsl:call-template name="editorial-mark">
-          <xsl:with-param name="text" select="']'"/>
-        </xsl:call-template>
+        <xsl:if test="$view != 'reading'">
+          <xsl:call-template name="editorial-mark">
+            <xsl:with-param name="text" select="']'"/>
+          </xsl:call-template>
+        </xsl:if>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
@@ -425,6 +587,11 @@
             </xsl:call-template>
           </xsl:attribute>
         </x>
+      </xsl:with-param>
+      <xsl:with-param name="before">
+        <xsl:call-template name="make-hidden-label">
+          <xsl:with-param name="text" select="'damaged: '"/>
+        </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>

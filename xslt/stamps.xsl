@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   Stamps on the paper (received, filed, declassified, review...). A stamp is shown as such in words, with a
-  visible label naming its kind, not by colour or border alone.
+  visible label naming its kind, not by colour or border alone. The reading view keeps every stamp where it
+  stands, classed "marginal" so that the page's stylesheet can set it aside.
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -15,6 +16,7 @@
           <xsl:with-param name="base" select="'stamp'"/>
           <xsl:with-param name="tokens" select="@type"/>
         </xsl:call-template>
+        <xsl:if test="$view = 'reading'"> marginal</xsl:if>
       </xsl:with-param>
       <xsl:with-param name="attributes">
         <x data-when="{@when}"/>

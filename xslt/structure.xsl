@@ -14,20 +14,33 @@
   <xsl:key name="rendered-id" match="tei:text//*[@xml:id]" use="@xml:id"/>
 
   <xsl:template match="/">
+    <xsl:if test="$view != 'diplomatic' and $view != 'reading'">
+      <xsl:message>edition: unknown view "<xsl:value-of select="$view"/>" (the views are diplomatic and reading); the diplomatic view is rendered</xsl:message>
+    </xsl:if>
     <xsl:choose>
       <xsl:when test="tei:TEI/tei:text">
         <xsl:apply-templates select="tei:TEI/tei:text"/>
       </xsl:when>
       <xsl:otherwise>
         <!-- A register has no text; the page still receives the one root element it expects. -->
-        <div class="tei-text"><xsl:comment> no text </xsl:comment></div>
+        <div>
+          <xsl:attribute name="class">
+            <xsl:text>tei-text </xsl:text>
+            <xsl:call-template name="view-class"/>
+          </xsl:attribute>
+          <xsl:comment> no text </xsl:comment>
+        </div>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
+  <!-- The root carries the view it was rendered in, so the page's stylesheet can style each view. -->
   <xsl:template match="tei:text">
     <xsl:call-template name="make-block">
-      <xsl:with-param name="class" select="'tei-text'"/>
+      <xsl:with-param name="class">
+        <xsl:text>tei-text </xsl:text>
+        <xsl:call-template name="view-class"/>
+      </xsl:with-param>
       <xsl:with-param name="attributes">
         <x lang="{ancestor-or-self::*[@xml:lang][1]/@xml:lang}"/>
       </xsl:with-param>
