@@ -86,7 +86,8 @@ def withheld_content(document: Document) -> Withheld:
         if gap.get("extent"):
             described.append(gap.get("extent"))
     extent = [_amount(amount, unit) for unit, amount in totals.items()] + described
-    agencies = sorted({gap.get("agent") for gap in gaps if gap.get("agent")})
+    agents = [gap.get("agent") for gap in gaps if gap.get("agent")]
+    agencies = [(agent, agents.count(agent)) for agent in sorted(set(agents))]
     return Withheld(passages=len(gaps), extent=", ".join(extent), agencies=agencies)
 
 

@@ -28,14 +28,15 @@ class Withheld:
 
     passages: int = 0
     extent: str = ""  # e.g. "3 lines, 1 paragraph"
-    agencies: list[str] = field(default_factory=list)
+    agencies: list[tuple[str, int]] = field(default_factory=list)  # (agency, passages it withheld)
 
     def __str__(self) -> str:
         if not self.passages:
             return "nothing"
         text = f"{self.passages} passage{'s' if self.passages != 1 else ''}"
         text += f": {self.extent}" if self.extent else ""
-        return text + (f" (withheld by {', '.join(self.agencies)})" if self.agencies else "")
+        named = [f"{agency}: {count} of {self.passages}" for agency, count in self.agencies]
+        return text + (f" (withholding agency named for {'; '.join(named)})" if named else "")
 
 
 @dataclass

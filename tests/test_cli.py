@@ -192,5 +192,7 @@ def test_rules_reject_every_kind_of_silent_loss(run):
         "[stamp-type-known]",
         f"{lossy}:16:38: error: hand '#person-smith' is not declared in this document's header: add a handNote "
         "with xml:id=\"person-smith\" to msDesc/physDesc/handDesc, or point to one that is there [hand-declared]",
-        "7 errors, 0 warnings",
+        f"{lossy}:16:76: error: hand '#nobody-hand' is not declared in this document's header: add a handNote "
+        "with xml:id=\"nobody-hand\" to msDesc/physDesc/handDesc, or point to one that is there [hand-declared]",
+        "8 errors, 0 warnings",
     ]

@@ -188,7 +188,7 @@ def test_withheld_content_is_summarised_and_listed(tmp_path):
     assert build(ROOT / "tests" / "editions" / "valid", out).exit_code == 0
     later = html.parse(str(out / "documents/later/index.html")).getroot()
     rows = {text_of(d.find("dt")): text_of(d.find("dd")) for d in later.xpath("//dl[@class='metadata']/div")}
-    assert rows["Withheld at declassification"] == "2 passages: 2 lines, 1 paragraph (withheld by CIA)"
+    assert rows["Withheld at declassification"] == "2 passages: 2 lines, 1 paragraph (withholding agency named for CIA: 1 of 2)"
     listing = html.parse(str(out / "documents/index.html")).getroot()
     withheld_column = {text_of(r.xpath("td[2]")[0]): text_of(r.xpath("td[4]")[0])
                        for r in listing.xpath("//tbody/tr")}

@@ -307,7 +307,7 @@ def test_both_views_have_the_same_anchors(source: Path) -> None:
 
 # Each sign's HTML class and the hidden label that says it to a screen reader, in the view(s) where it shows.
 SIGN_LABELS = {
-    "del": ("deleted: ",),
+    "del": ("deleted: ", "blacked out: "),
     "add": ("handwritten: ", "added: "),
     "unclear": ("unclear: ",),
     "supplied": ("supplied by the editors: ",),

@@ -103,6 +103,12 @@
       </xsl:call-template>
     </xsl:variable>
     <xsl:choose>
+      <!-- A blackout or deletion over withheld or lost text still shows its placeholder: the reading view
+           leaves out what was struck, never the sign that something is missing. -->
+      <xsl:when test="$view = 'reading' and .//tei:gap">
+        <xsl:call-template name="omitted-anchors"/>
+        <xsl:apply-templates select=".//tei:gap"/>
+      </xsl:when>
       <xsl:when test="$view = 'reading'">
         <xsl:call-template name="omitted-anchors"/>
       </xsl:when>
@@ -124,7 +130,12 @@
               </xsl:attribute>
               <xsl:attribute name="title">
                 <xsl:call-template name="with-detail">
-                  <xsl:with-param name="text" select="'Deleted'"/>
+                  <xsl:with-param name="text">
+                    <xsl:choose>
+                      <xsl:when test="@type = 'redaction'">Blacked out (redaction)</xsl:when>
+                      <xsl:otherwise>Deleted</xsl:otherwise>
+                    </xsl:choose>
+                  </xsl:with-param>
                   <xsl:with-param name="detail" select="$description"/>
                 </xsl:call-template>
               </xsl:attribute>
@@ -132,7 +143,12 @@
           </xsl:with-param>
           <xsl:with-param name="before">
             <xsl:call-template name="make-hidden-label">
-              <xsl:with-param name="text" select="'deleted: '"/>
+              <xsl:with-param name="text">
+                <xsl:choose>
+                  <xsl:when test="@type = 'redaction'">blacked out: </xsl:when>
+                  <xsl:otherwise>deleted: </xsl:otherwise>
+                </xsl:choose>
+              </xsl:with-param>
             </xsl:call-template>
           </xsl:with-param>
         </xsl:call-template>
@@ -494,33 +510,37 @@
     <xsl:variable name="extent">
       <xsl:call-template name="extent"/>
     </xsl:variable>
+    <xsl:variable name="label">
+      <xsl:choose>
+        <xsl:when test="$reason = 'notDeclassified' or $reason = 'not-declassified'">
+          <xsl:value-of select="$extent"/>
+          <xsl:if test="not(string($extent))">text</xsl:if>
+          <xsl:text> not declassified</xsl:text>
+        </xsl:when>
+        <xsl:when test="$reason = 'illegible'">
+          <xsl:if test="string($extent)"><xsl:value-of select="concat($extent, ' ')"/></xsl:if>
+          <xsl:text>illegible</xsl:text>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:text>gap</xsl:text>
+          <xsl:if test="$reason or string($extent)">: </xsl:if>
+          <xsl:value-of select="$reason"/>
+          <xsl:if test="$reason and string($extent)">, </xsl:if>
+          <xsl:value-of select="$extent"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <!-- A desc that only repeats the placeholder as printed ("[2 lines not declassified]") adds nothing. -->
+    <xsl:variable name="repeats-label"
+        select="count(*) = 1 and tei:desc and translate(normalize-space(tei:desc), '[]', '') = normalize-space($label)"/>
     <xsl:call-template name="make-placeholder">
       <xsl:with-param name="class" select="'gap'"/>
       <xsl:with-param name="attributes">
         <x data-reason="{$reason}"/>
       </xsl:with-param>
-      <xsl:with-param name="text">
-        <xsl:choose>
-          <xsl:when test="$reason = 'notDeclassified' or $reason = 'not-declassified'">
-            <xsl:value-of select="$extent"/>
-            <xsl:if test="not(string($extent))">text</xsl:if>
-            <xsl:text> not declassified</xsl:text>
-          </xsl:when>
-          <xsl:when test="$reason = 'illegible'">
-            <xsl:if test="string($extent)"><xsl:value-of select="concat($extent, ' ')"/></xsl:if>
-            <xsl:text>illegible</xsl:text>
-          </xsl:when>
-          <xsl:otherwise>
-            <xsl:text>gap</xsl:text>
-            <xsl:if test="$reason or string($extent)">: </xsl:if>
-            <xsl:value-of select="$reason"/>
-            <xsl:if test="$reason and string($extent)">, </xsl:if>
-            <xsl:value-of select="$extent"/>
-          </xsl:otherwise>
-        </xsl:choose>
-      </xsl:with-param>
+      <xsl:with-param name="text" select="normalize-space($label)"/>
       <xsl:with-param name="content">
-        <xsl:if test="*">
+        <xsl:if test="* and not($repeats-label)">
           <xsl:text>: </xsl:text>
           <xsl:apply-templates select="node()[not(self::text()) or normalize-space()]"/>
         </xsl:if>
