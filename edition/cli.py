@@ -22,7 +22,6 @@ class EditionGroup(click.Group):
     """A click group whose usage errors exit with ExitCode.USAGE and whose crashes name --debug."""
 
     def main(self, *args, **kwargs):
-        kwargs.setdefault("standalone_mode", True)
         debug = "--debug" in sys.argv
         try:
             return super().main(*args, **kwargs)

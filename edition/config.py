@@ -76,8 +76,7 @@ def load_config(project_dir: Path) -> tuple[Config | None, list[Diagnostic]]:
     problems = _check(raw, path, text)
     if problems:
         return None, problems
-    values = {k: v for k, v in raw.items()}
-    return Config(project_dir=project_dir, **values), []
+    return Config(project_dir=project_dir, **raw), []
 
 
 def _check(raw: dict, path: Path, text: str) -> list[Diagnostic]:

@@ -25,7 +25,7 @@ def transform(edition: Edition) -> list[Diagnostic]:
     for document in edition.documents:
         for view in VIEWS:
             document.views[view], messages = transform_document(document, view)
-            diagnostics.extend(messages if view == VIEWS[0] else [])
+            diagnostics.extend(messages)  # a message repeated by both views is reported once (Report.sorted)
     return diagnostics
 
 
@@ -39,10 +39,11 @@ def transform_document(document: Document, view: str = VIEWS[0]) -> tuple[str, l
 
 
 def _messages(document: Document, log) -> list[Diagnostic]:
-    # lxml cannot tell xsl:message from a libxslt warning, so our own messages carry a prefix.
+    # lxml cannot tell xsl:message from a libxslt warning, so our own messages carry a prefix. The log's line
+    # numbers are the stylesheet's, not the document's, so the message is placed at the document's start.
     found = []
     for entry in log:
         text = entry.message.strip()
         if text.startswith(MESSAGE_PREFIX):
-            found.append(warning(document.path, entry.line, 1, "transform", text[len(MESSAGE_PREFIX):].strip()))
+            found.append(warning(document.path, 1, 1, "transform", text[len(MESSAGE_PREFIX):].strip()))
     return found

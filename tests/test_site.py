@@ -210,3 +210,16 @@ def test_both_views_have_pages_with_the_same_anchors_and_a_switch(site):
         assert {v: a.get("href") for v, a in switch.items()} == {"reading": "index.html", "diplomatic": "diplomatic.html"}
         assert switch[current].get("aria-current") == "page"
         assert page.xpath("//script/@src") == ["../../static/view.js"]
+
+
+def test_stylesheet_messages_become_warnings_on_the_document():
+    from edition.load import load_document
+    from edition.transform import transform_document
+
+    document, problems = load_document(ROOT / "texts" / "secto-8.xml")
+    html_text, messages = transform_document(document, "no-such-view")
+    assert problems == [] and "view-diplomatic" in html_text
+    assert [(m.path, m.line, m.col, m.level.value, m.code, m.message) for m in messages] == [
+        (document.path, 1, 1, "warning", "transform",
+         'unknown view "no-such-view" (the views are diplomatic and reading); the diplomatic view is rendered')
+    ]
