@@ -19,7 +19,20 @@ def enrich(config: Config, documents: list[Document]) -> Edition:
         document.mentions = mentioned_entities(document, entities)
     chronology = sorted(texts, key=lambda d: (d.metadata.date or "9999", d.id))
     link_chronology(chronology)
-    return Edition(config=config, documents=chronology, registers=registers, entities=entities)
+    return Edition(config=config, documents=chronology, registers=registers, entities=entities,
+                   anchors=document_anchors(texts))
+
+
+def document_anchors(documents: list[Document]) -> dict[str, Document]:
+    """Every xml:id of the documents' texts, and each document's own id, with the document that holds it."""
+    anchors = {}
+    for document in documents:
+        anchors[document.id] = document
+        for element in document.root.iterfind(f"{{{TEI}}}text"):
+            for identified in element.iter():
+                if identified.get(XML_ID):
+                    anchors[identified.get(XML_ID)] = document
+    return anchors
 
 
 def register_entities(registers: list[Document]) -> dict[str, Entity]:

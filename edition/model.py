@@ -103,3 +103,6 @@ class Edition:
     documents: list[Document]
     registers: list[Document] = field(default_factory=list)
     entities: dict[str, Entity] = field(default_factory=dict)
+    # Which document holds each xml:id of the documents' texts (a document's own id included), so a pointer
+    # in one document to another, or to a paragraph of another, becomes a link to its page.
+    anchors: dict[str, Document] = field(default_factory=dict)

@@ -24,18 +24,50 @@ def transform(edition: Edition) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     for document in edition.documents:
         for view in VIEWS:
-            document.views[view], messages = transform_document(document, view)
+            document.views[view], messages = transform_document(document, view, edition.anchors)
             diagnostics.extend(messages)  # a message repeated by both views is reported once (Report.sorted)
     return diagnostics
 
 
-def transform_document(document: Document, view: str = VIEWS[0]) -> tuple[str, list[Diagnostic]]:
+def transform_document(document: Document, view: str = VIEWS[0],
+                       anchors: dict[str, Document] | None = None) -> tuple[str, list[Diagnostic]]:
     """The HTML of one document's text in one view, and the stylesheet's messages about it."""
     transformer = stylesheet()
     result = transformer(document.tree, **{"document-id": etree.XSLT.strparam(document.id),
                                            "view": etree.XSLT.strparam(view)})
-    html = etree.tostring(result.getroot(), method="html", encoding="unicode") if result.getroot() is not None else ""
-    return html, _messages(document, transformer.error_log)
+    root = result.getroot()
+    if root is None:
+        return "", _messages(document, transformer.error_log)
+    link_other_documents(root, document, anchors or {})
+    return etree.tostring(root, method="html", encoding="unicode"), _messages(document, transformer.error_log)
+
+
+def link_other_documents(root, document: Document, anchors: dict[str, Document]) -> None:
+    """Turn the stylesheet's unresolved pointers (data-target: an id not on this page) into links when the id
+    is another document or a place in one. The stylesheet sees one document only; the edition knows where
+    every other one is published."""
+    for pointer in root.iterfind(".//*[@data-target]"):
+        target = anchors.get(pointer.get("data-target"))
+        if target is None or target is document:
+            continue
+        anchor = pointer.get("data-target")
+        fragment = "" if anchor == target.id else f"#{anchor}"
+        pointer.tag = "a"
+        pointer.set("href", f"../{target.id}/index.html{fragment}")
+        del pointer.attrib["data-target"]
+        if "ptr" in pointer.get("class", "").split():
+            _name_target(pointer, target, anchor)
+
+
+def _name_target(pointer, target: Document, anchor: str) -> None:
+    # A ptr has no words of its own; the stylesheet showed its bare target ("#memcon-1963-04-02"), which the
+    # edition can now name: the document's title, and the paragraph's number when it points to one.
+    for child in list(pointer):
+        pointer.remove(child)
+    name = target.metadata.title or target.id
+    if anchor in target.paragraph_ids:
+        name += f", paragraph {target.paragraph_ids.index(anchor) + 1}"
+    pointer.text = name
 
 
 def _messages(document: Document, log) -> list[Diagnostic]:

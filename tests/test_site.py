@@ -223,3 +223,16 @@ def test_stylesheet_messages_become_warnings_on_the_document():
         (document.path, 1, 1, "warning", "transform",
          'unknown view "no-such-view" (the views are diplomatic and reading); the diplomatic view is rendered')
     ]
+
+
+def test_pointers_to_other_documents_link_to_their_pages(site):
+    form = html.parse(str(site / "documents/form-1971-02-05/index.html")).getroot()
+    (ref,) = form.xpath("//a[contains(@class, 'ref')][contains(., 'Ocean Weather Stations')]")
+    assert ref.get("href") == "../memcon-1963-04-02/index.html"
+    (ptr,) = form.xpath("//a[contains(@class, 'ptr')]")
+    assert ptr.get("href") == "../memcon-1963-04-02/index.html#memcon-1963-04-02-p1"
+    assert text_of(ptr).startswith("Memorandum of Conversation: Ocean Weather Station")
+    assert text_of(ptr).endswith(", paragraph 1")
+    memcon = html.parse(str(site / "documents/memcon-1963-04-02/index.html")).getroot()
+    assert memcon.xpath("//*[@id='memcon-1963-04-02-p1']")
+    assert not form.xpath("//*[@data-target]")

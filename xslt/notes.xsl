@@ -8,15 +8,78 @@
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     exclude-result-prefixes="tei">
 
+  <!-- A note written on the document itself (with the @hand that wrote it or the @place where it stands) is
+       part of the paper, not of the edition's apparatus: it is shown where it stands, labelled, and is not
+       numbered among the editorial notes. -->
   <xsl:template match="tei:note">
-    <xsl:call-template name="make-note-ref">
-      <xsl:with-param name="id"><xsl:call-template name="note-id"/></xsl:with-param>
-      <xsl:with-param name="n"><xsl:call-template name="note-number"/></xsl:with-param>
+    <xsl:choose>
+      <xsl:when test="(@hand or @place) and not(@type = 'editorial')">
+        <xsl:call-template name="note-on-the-paper"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="make-note-ref">
+          <xsl:with-param name="id"><xsl:call-template name="note-id"/></xsl:with-param>
+          <xsl:with-param name="n"><xsl:call-template name="note-number"/></xsl:with-param>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="note-on-the-paper">
+    <xsl:variable name="place">
+      <xsl:call-template name="place-phrase"/>
+    </xsl:variable>
+    <xsl:variable name="hand">
+      <xsl:call-template name="hand-name">
+        <xsl:with-param name="pointer" select="@hand"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class">
+        <xsl:text>note-paper</xsl:text>
+        <xsl:if test="$view = 'reading'"> marginal</xsl:if>
+      </xsl:with-param>
+      <xsl:with-param name="attributes">
+        <x data-place="{@place}">
+          <xsl:attribute name="data-hand">
+            <xsl:call-template name="pointer-ids">
+              <xsl:with-param name="pointers" select="@hand"/>
+            </xsl:call-template>
+          </xsl:attribute>
+          <xsl:attribute name="title">
+            <xsl:call-template name="hand-title">
+              <xsl:with-param name="fallback" select="'Note on the document'"/>
+            </xsl:call-template>
+          </xsl:attribute>
+        </x>
+      </xsl:with-param>
+      <xsl:with-param name="before">
+        <xsl:call-template name="make-label">
+          <xsl:with-param name="text">
+            <xsl:text>Note</xsl:text>
+            <xsl:if test="string($place)"><xsl:value-of select="concat(' ', $place)"/></xsl:if>
+            <xsl:if test="string($hand)"><xsl:value-of select="concat(', ', $hand)"/></xsl:if>
+            <xsl:text>:</xsl:text>
+          </xsl:with-param>
+        </xsl:call-template>
+        <xsl:text> </xsl:text>
+      </xsl:with-param>
+      <xsl:with-param name="content">
+        <xsl:choose>
+          <xsl:when test="@hand">
+            <xsl:call-template name="make-part">
+              <xsl:with-param name="class" select="'hand'"/>
+              <xsl:with-param name="content"><xsl:apply-templates/></xsl:with-param>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template name="note-number">
-    <xsl:number level="any" count="tei:note" from="tei:text"/>
+    <xsl:number level="any" count="tei:note[not(@hand or @place) or @type = 'editorial']" from="tei:text"/>
   </xsl:template>
 
   <!-- A note without an xml:id still needs an anchor for its reference to point to. -->
@@ -33,10 +96,10 @@
   <!-- Called once, after the text: the ordered list's numbers are the references' numbers because both
        follow document order. -->
   <xsl:template name="notes-section">
-    <xsl:variable name="notes" select="/tei:TEI/tei:text//tei:note"/>
+    <xsl:variable name="notes" select="/tei:TEI/tei:text//tei:note[not(@hand or @place) or @type = 'editorial']"/>
     <xsl:if test="$notes">
-      <section class="notes" aria-labelledby="notes-heading">
-        <h2 id="notes-heading">Notes</h2>
+      <section class="notes" aria-labelledby="{$document-id}-notes-heading">
+        <h2 id="{$document-id}-notes-heading">Notes</h2>
         <ol>
           <xsl:for-each select="$notes">
             <xsl:variable name="id"><xsl:call-template name="note-id"/></xsl:variable>

@@ -68,9 +68,9 @@
   </xsl:template>
 
   <!-- Sighted readers know a running head or a page number by where it stands on the page; the hidden
-       label says it to everyone else. -->
-  <!-- The reading view keeps it where it stands, classed "marginal" so that the page's stylesheet can set it
-       aside. -->
+       label says it to everyone else. The reading view sets the page's furniture aside (classed "marginal",
+       which the stylesheet moves to the margin) but keeps a printed form's own words in the text: on a form
+       they are the questions its filled-in answers and ticked boxes reply to. -->
   <xsl:template match="tei:fw">
     <xsl:call-template name="make-inline">
       <xsl:with-param name="class">
@@ -78,7 +78,7 @@
           <xsl:with-param name="base" select="'fw'"/>
           <xsl:with-param name="tokens" select="@type"/>
         </xsl:call-template>
-        <xsl:if test="$view = 'reading'"> marginal</xsl:if>
+        <xsl:if test="$view = 'reading' and not(@type = 'form')"> marginal</xsl:if>
       </xsl:with-param>
       <xsl:with-param name="before">
         <xsl:call-template name="make-hidden-label">
@@ -87,6 +87,7 @@
               <xsl:when test="@type = 'head' or @type = 'header'">Running head: </xsl:when>
               <xsl:when test="@type = 'pageNum'">Page number: </xsl:when>
               <xsl:when test="@type = 'classification'">Classification marking: </xsl:when>
+              <xsl:when test="@type = 'letterhead'">Letterhead: </xsl:when>
               <xsl:when test="@type = 'form'">Printed form: </xsl:when>
               <xsl:when test="@type = 'catch'">Catchword: </xsl:when>
               <xsl:when test="@type = 'sig'">Signature mark: </xsl:when>

@@ -24,6 +24,77 @@
     <xsl:value-of select="normalize-space(key('hand', substring-after($first, '#')))"/>
   </xsl:template>
 
+  <!-- "Hand 2": the name the document page's list of hands gives the hand a pointer names, by its place among
+       the header's handNotes. A description is a paragraph, too long to repeat at every change of hand. -->
+  <xsl:template name="hand-name">
+    <xsl:param name="pointer"/>
+    <xsl:variable name="first" select="substring-before(concat(normalize-space($pointer), ' '), ' ')"/>
+    <xsl:variable name="note" select="key('hand', substring-after($first, '#'))[1]"/>
+    <xsl:if test="$note">
+      <xsl:value-of select="concat('Hand ', count($note/preceding::tei:handNote) + 1)"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- "Hand 2, above the line: black ink, the ambassador's": who wrote an addition, where and how, for its
+       tooltip. -->
+  <xsl:template name="hand-title">
+    <xsl:param name="fallback"/>
+    <xsl:variable name="name">
+      <xsl:call-template name="hand-name">
+        <xsl:with-param name="pointer" select="@hand"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="description">
+      <xsl:call-template name="hand-description">
+        <xsl:with-param name="pointer" select="@hand"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="place">
+      <xsl:call-template name="place-phrase"/>
+    </xsl:variable>
+    <xsl:variable name="who">
+      <xsl:choose>
+        <xsl:when test="string($name)"><xsl:value-of select="$name"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$fallback"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="text">
+      <xsl:value-of select="$who"/>
+      <xsl:if test="string($place)"><xsl:value-of select="concat(', ', $place)"/></xsl:if>
+      <xsl:if test="string($description)"><xsl:value-of select="concat(': ', $description)"/></xsl:if>
+    </xsl:variable>
+    <!-- Without a name to start it, the text must not start with the separator of a part that follows. -->
+    <xsl:choose>
+      <xsl:when test="string($who)"><xsl:value-of select="$text"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="substring($text, 3)"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Where on the paper @place says something stands, in words ("in the margin"); an unlisted value is
+       given as written. -->
+  <xsl:template name="place-phrase">
+    <xsl:variable name="place" select="normalize-space(@place)"/>
+    <xsl:choose>
+      <xsl:when test="$place = 'above' or $place = 'supralinear'">above the line</xsl:when>
+      <xsl:when test="$place = 'below' or $place = 'infralinear'">below the line</xsl:when>
+      <xsl:when test="$place = 'inline'">in the line</xsl:when>
+      <xsl:when test="$place = 'margin'">in the margin</xsl:when>
+      <xsl:when test="$place = 'left' or $place = 'margin-left'">in the left margin</xsl:when>
+      <xsl:when test="$place = 'right' or $place = 'margin-right'">in the right margin</xsl:when>
+      <xsl:when test="$place = 'top'">at the top of the page</xsl:when>
+      <xsl:when test="$place = 'bottom'">at the foot of the page</xsl:when>
+      <xsl:when test="$place = 'overleaf'">overleaf</xsl:when>
+      <xsl:when test="$place = 'opposite'">on the opposite page</xsl:when>
+      <xsl:when test="$place"><xsl:value-of select="concat('placed: ', $place)"/></xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The name of the editor or agency a @resp points to (a respStmt of the header), or nothing. -->
+  <xsl:template name="resp-name">
+    <xsl:variable name="id" select="substring-after(substring-before(concat(normalize-space(@resp), ' '), ' '), '#')"/>
+    <xsl:value-of select="normalize-space(/tei:TEI/tei:teiHeader//tei:respStmt[@xml:id = $id]/tei:name)"/>
+  </xsl:template>
+
   <!-- "Deleted", "Deleted (detail)": the wording of titles and labels that name a sign and, when the
        encoding says more, what it says. -->
   <xsl:template name="with-detail">
@@ -43,17 +114,20 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- Handwriting in a typed or printed document is recognised by sight; the hidden label says it for a
-       screen reader. The hand's description goes in the title only: a manuscript description is a paragraph,
-       too long to be read out before every handwritten word. -->
+  <!-- Handwriting in a typed or printed document is recognised by sight (a script face); the hidden label says
+       it for a screen reader, and the tooltip names the hand, where it wrote and the hand's description. A
+       stamp added later (inside an add) is shown as the stamp it is, not as handwriting, labelled as added
+       later by whoever the encoding names. -->
   <xsl:template match="tei:add">
-    <xsl:variable name="description">
-      <xsl:call-template name="hand-description">
-        <xsl:with-param name="pointer" select="@hand"/>
-      </xsl:call-template>
+    <xsl:variable name="later-stamp" select="tei:stamp and not(text()[normalize-space()])"/>
+    <xsl:variable name="by">
+      <xsl:call-template name="resp-name"/>
     </xsl:variable>
     <xsl:call-template name="make-inline">
-      <xsl:with-param name="class" select="'add'"/>
+      <xsl:with-param name="class">
+        <xsl:text>add</xsl:text>
+        <xsl:if test="$later-stamp"> add-stamp</xsl:if>
+      </xsl:with-param>
       <xsl:with-param name="attributes">
         <x data-place="{@place}">
           <xsl:attribute name="data-hand">
@@ -62,16 +136,32 @@
             </xsl:call-template>
           </xsl:attribute>
           <xsl:attribute name="title">
+            <xsl:variable name="who">
+              <xsl:call-template name="hand-title">
+                <xsl:with-param name="fallback">
+                  <xsl:choose>
+                    <xsl:when test="string($by)"><xsl:value-of select="concat('Added by ', $by)"/></xsl:when>
+                    <xsl:when test="@hand">Handwritten</xsl:when>
+                    <xsl:when test="not($later-stamp)">Added</xsl:when>
+                  </xsl:choose>
+                </xsl:with-param>
+              </xsl:call-template>
+            </xsl:variable>
             <xsl:choose>
-              <xsl:when test="string($description)"><xsl:value-of select="$description"/></xsl:when>
-              <xsl:when test="@hand">Handwritten</xsl:when>
-              <xsl:otherwise>Added</xsl:otherwise>
+              <xsl:when test="$later-stamp and string($who)">
+                <xsl:value-of select="concat('Stamp added later; ', $who)"/>
+              </xsl:when>
+              <xsl:when test="$later-stamp">Stamp added later</xsl:when>
+              <xsl:otherwise><xsl:value-of select="$who"/></xsl:otherwise>
             </xsl:choose>
           </xsl:attribute>
         </x>
       </xsl:with-param>
       <xsl:with-param name="content">
         <xsl:choose>
+          <xsl:when test="$later-stamp">
+            <xsl:apply-templates/>
+          </xsl:when>
           <xsl:when test="@hand">
             <xsl:call-template name="make-hidden-label">
               <xsl:with-param name="text" select="'handwritten: '"/>
@@ -98,9 +188,7 @@
        subst stays). -->
   <xsl:template match="tei:del">
     <xsl:variable name="description">
-      <xsl:call-template name="hand-description">
-        <xsl:with-param name="pointer" select="@hand"/>
-      </xsl:call-template>
+      <xsl:call-template name="hand-title"/>
     </xsl:variable>
     <xsl:choose>
       <!-- A blackout or deletion over withheld or lost text still shows its placeholder: the reading view
@@ -567,10 +655,11 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- A change of hand has no text; the marker says it where it happens, naming the new hand. -->
+  <!-- A change of hand has no text; the marker says it where it happens, naming the new hand as the list of
+       hands below the text does ("Hand 2"), its description in the tooltip. -->
   <xsl:template match="tei:handShift">
-    <xsl:variable name="description">
-      <xsl:call-template name="hand-description">
+    <xsl:variable name="name">
+      <xsl:call-template name="hand-name">
         <xsl:with-param name="pointer" select="@new"/>
       </xsl:call-template>
     </xsl:variable>
@@ -581,16 +670,24 @@
     </xsl:variable>
     <xsl:call-template name="make-placeholder">
       <xsl:with-param name="class" select="'handShift'"/>
-      <xsl:with-param name="attributes"><x data-hand="{$hand}"/></xsl:with-param>
+      <xsl:with-param name="attributes">
+        <x data-hand="{$hand}">
+          <xsl:attribute name="title">
+            <xsl:call-template name="hand-description">
+              <xsl:with-param name="pointer" select="@new"/>
+            </xsl:call-template>
+          </xsl:attribute>
+        </x>
+      </xsl:with-param>
       <xsl:with-param name="text">
         <xsl:text>hand changes</xsl:text>
         <xsl:choose>
-          <xsl:when test="string($description)"><xsl:value-of select="concat(': ', $description)"/></xsl:when>
+          <xsl:when test="string($name)"><xsl:value-of select="concat(': ', $name)"/></xsl:when>
           <xsl:when test="string($hand)"><xsl:value-of select="concat(': ', $hand)"/></xsl:when>
-          <xsl:when test="normalize-space(@medium)">
-            <xsl:value-of select="concat(': ', normalize-space(@medium))"/>
-          </xsl:when>
         </xsl:choose>
+        <xsl:if test="normalize-space(@medium)">
+          <xsl:value-of select="concat(', ', normalize-space(@medium))"/>
+        </xsl:if>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>

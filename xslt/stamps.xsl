@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   Stamps on the paper (received, filed, declassified, review...). A stamp is shown as such in words, with a
-  visible label naming its kind, not by colour or border alone. The reading view keeps every stamp where it
+  visible label naming its kind (and saying so when the stamp was added later, inside an add), not by colour
+  or border alone. The reading view keeps every stamp where it
   stands, classed "marginal" so that the page's stylesheet can set it aside.
 -->
 <xsl:stylesheet version="1.0"
@@ -24,10 +25,17 @@
       <xsl:with-param name="before">
         <xsl:call-template name="make-label">
           <xsl:with-param name="text">
+            <xsl:variable name="added-later" select="parent::tei:add[not(text()[normalize-space()])]"/>
             <xsl:text>Stamp</xsl:text>
-            <xsl:if test="normalize-space(@type)">
-              <xsl:value-of select="concat(' (', normalize-space(@type), ')')"/>
-            </xsl:if>
+            <xsl:choose>
+              <xsl:when test="normalize-space(@type) and $added-later">
+                <xsl:value-of select="concat(' (', normalize-space(@type), ', added later)')"/>
+              </xsl:when>
+              <xsl:when test="normalize-space(@type)">
+                <xsl:value-of select="concat(' (', normalize-space(@type), ')')"/>
+              </xsl:when>
+              <xsl:when test="$added-later"> (added later)</xsl:when>
+            </xsl:choose>
           </xsl:with-param>
         </xsl:call-template>
         <xsl:text> </xsl:text>
