@@ -29,6 +29,11 @@ def load_document(path: Path) -> tuple[Document | None, list[Diagnostic]]:
         data = path.read_bytes()
     except OSError as exc:
         return None, [error(path, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}")]
+    return parse_document(path, data)
+
+
+def parse_document(path: Path, data: bytes) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse the bytes of one TEI file (read from `path`, which diagnostics name) into a Document."""
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser()))
     except etree.XMLSyntaxError as exc:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 
-from . import __version__, resources
+from . import __version__, examples, resources
 from .diagnostics import Diagnostic, error
 from .model import VIEWS, Edition, view_page
 
@@ -33,7 +34,37 @@ def environment() -> Environment:
 
 def markdown() -> MarkdownIt:
     # Raw HTML in Markdown stays text: pages are content, and content must not inject markup.
-    return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "replacements", "smartquotes"])
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "replacements", "smartquotes"])
+    md.add_render_rule("fence", _fence)
+    return md
+
+
+def _fence(renderer, tokens, idx, options, env) -> str:
+    # An encoding example was checked and rendered before the page (render_page); any other block is code.
+    rendered = env.get("examples", {}).get(tokens[idx].map[0])
+    return rendered if rendered is not None else RendererHTML.fence(renderer, tokens, idx, options, env)
+
+
+def render_page(md: MarkdownIt, path: Path, text: str) -> tuple[str, list[Diagnostic]]:
+    """A Markdown page as HTML, its encoding examples (```tei blocks) validated and shown rendered."""
+    tokens = md.parse(text)
+    rendered, problems, names = {}, [], set()
+    for token in tokens:
+        if token.type != "fence" or token.map is None:
+            continue
+        example = examples.example_from_fence(path, token.info, token.content, token.map[0] + 1)
+        if example is None:
+            continue
+        if example.name in names:
+            problems.append(error(path, token.map[0] + 1, 1, "example-name",
+                                  f"a second example named '{example.name}' on this page: give it a name of its own"))
+            continue
+        names.add(example.name)
+        document, found = examples.check(example)
+        problems.extend(found)
+        if document is not None:
+            rendered[token.map[0]] = examples.render(example, document)
+    return md.renderer.render(tokens, md.options, {"examples": rendered}), problems
 
 
 def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
@@ -78,7 +109,9 @@ def read_markdown_pages(folder: Path) -> tuple[dict[str, dict], list[Diagnostic]
             problems.append(error(path, 1, 1, "page-unreadable", f"cannot read this page as UTF-8 text: {exc}"))
             continue
         title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), path.stem)
-        pages[path.stem] = {"slug": path.stem, "title": title, "html": md.render(text)}
+        body, found = render_page(md, path, text)
+        problems.extend(found)
+        pages[path.stem] = {"slug": path.stem, "title": title, "html": body}
     return pages, problems
 
 

@@ -86,7 +86,7 @@ def grammar_problems(document: Document) -> list[Diagnostic]:
         line, col = element_column(document.source_lines, element) if element is not None else (entry.line, 1)
         if entry.type_name == "RELAXNG_ERR_ELEMWRONG":
             misplaced.add((line, col))
-        problems.append(error(document.path, line, col, "schema", _readable_grammar_message(entry.message)))
+        problems.append(error(document.path, line, col, "schema", _readable_grammar_message(entry.message, element)))
     # libxml2 reports a misplaced element twice, once as the parent's "extra content": keep the clearer one.
     return [p for p in problems if not ("has content that is not allowed" in p.message and (p.line, p.col) in misplaced)]
 
@@ -123,8 +123,21 @@ def _element_at(document: Document, location: str | None):
 _NAMESPACED = re.compile(r"\{[^}]*\}")
 
 
-def _readable_grammar_message(message: str) -> str:
+def _attribute_value(element, name: str) -> str | None:
+    qualified = f"{{http://www.w3.org/XML/1998/namespace}}{name[4:]}" if name.startswith("xml:") else name
+    return element.get(qualified)
+
+
+def _readable_grammar_message(message: str, element=None) -> str:
     text = _NAMESPACED.sub("", message)
+    # libxml2 says "Invalid attribute" both for an attribute the element may not have and for a value of the
+    # wrong form (a time without seconds), so the message names the value too.
+    invalid = re.match(r"^Invalid attribute (\S+) for element (\S+)", text)
+    if invalid and element is not None and _attribute_value(element, invalid.group(1)) is not None:
+        name, tag = invalid.groups()
+        return (f"attribute '{name}' is not allowed on <{tag}>, or its value '{_attribute_value(element, name)}' "
+                "is not of the form the schema requires: correct the value (dates and times are ISO 8601, "
+                "e.g. 1962-12-13 or 1962-12-13T10:02:00) or remove the attribute")
     hints = [
         (r"^Did not expect element (\S+) there", r"element <\1> is not allowed here: move or remove it "
                                                  r"(schemas/README.md lists where each element may stand)"),

@@ -1,4 +1,5 @@
-"""Rewrite the expected HTML of every golden case, in every view, from the current stylesheets.
+"""Rewrite the expected HTML of every golden case and every example of the encoding guidelines, in every view,
+from the current stylesheets.
 
     python tests/regenerate_golden.py            # every case
     python tests/regenerate_golden.py signs      # the cases whose "module/case" name contains "signs"
@@ -15,6 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from test_golden import ROOT, VIEWS, expected_file, golden_cases, normalise, render  # noqa: E402
+from test_guidelines import expected_file as example_file  # noqa: E402
+from test_guidelines import guideline_examples, render_example  # noqa: E402
 
 
 def main(filters: list[str]) -> int:
@@ -25,12 +28,21 @@ def main(filters: list[str]) -> int:
             continue
         for view in VIEWS:
             path = expected_file(source, view)
-            rendering = normalise(render(source, view=view)) + "\n"
-            previous = path.read_text(encoding="utf-8") if path.exists() else None
-            if rendering != previous:
-                path.write_text(rendering, encoding="utf-8")
-                print(f"wrote {path.relative_to(ROOT)}")
+            write(path, normalise(render(source, view=view)) + "\n")
+    for example in guideline_examples():
+        if filters and not any(text in f"guidelines/{example.name}" for text in filters):
+            continue
+        for view in VIEWS:
+            write(example_file(example, view), normalise(render_example(example, view)) + "\n")
     return 0
+
+
+def write(path: Path, rendering: str) -> None:
+    previous = path.read_text(encoding="utf-8") if path.exists() else None
+    if rendering != previous:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(rendering, encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -605,9 +605,15 @@
           <xsl:if test="not(string($extent))">text</xsl:if>
           <xsl:text> not declassified</xsl:text>
         </xsl:when>
-        <xsl:when test="$reason = 'illegible'">
-          <xsl:if test="string($extent)"><xsl:value-of select="concat($extent, ' ')"/></xsl:if>
-          <xsl:text>illegible</xsl:text>
+        <xsl:when test="$reason = 'illegible' or $reason = 'damage' or $reason = 'faded'
+                        or $reason = 'omitted' or $reason = 'missing'">
+          <xsl:value-of select="$extent"/>
+          <xsl:if test="not(string($extent))">text</xsl:if>
+          <xsl:choose>
+            <xsl:when test="$reason = 'damage'"> lost to damage</xsl:when>
+            <xsl:when test="$reason = 'omitted'"> omitted by the editors</xsl:when>
+            <xsl:otherwise><xsl:value-of select="concat(' ', $reason)"/></xsl:otherwise>
+          </xsl:choose>
         </xsl:when>
         <xsl:otherwise>
           <xsl:text>gap</xsl:text>
@@ -728,7 +734,11 @@
     <xsl:choose>
       <xsl:when test="string($quantity)">
         <xsl:value-of select="$quantity"/>
-        <xsl:if test="$unit">
+        <xsl:if test="$unit = 'char' or $unit = 'chars'">
+          <xsl:text> character</xsl:text>
+          <xsl:if test="$quantity != '1'">s</xsl:if>
+        </xsl:if>
+        <xsl:if test="$unit and $unit != 'char' and $unit != 'chars'">
           <xsl:text> </xsl:text>
           <xsl:choose>
             <xsl:when test="$quantity = '1' and string-length($unit) &gt; 2
@@ -736,7 +746,7 @@
               <xsl:value-of select="substring($unit, 1, string-length($unit) - 1)"/>
             </xsl:when>
             <xsl:when test="$quantity != '1'
-                            and contains(' line word page char character letter ', concat(' ', $unit, ' '))">
+                            and contains(' line word page paragraph character letter ', concat(' ', $unit, ' '))">
               <xsl:value-of select="concat($unit, 's')"/>
             </xsl:when>
             <xsl:otherwise><xsl:value-of select="$unit"/></xsl:otherwise>
