@@ -630,7 +630,19 @@
     <xsl:call-template name="make-placeholder">
       <xsl:with-param name="class" select="'gap'"/>
       <xsl:with-param name="attributes">
-        <x data-reason="{$reason}"/>
+        <!-- @agent is the agency that withheld a passage (counted in the summary too) or, as TEI has it, the
+             cause of damage: either is named in the tooltip. -->
+        <x data-reason="{$reason}" data-agent="{normalize-space(@agent)}">
+          <xsl:if test="normalize-space(@agent)">
+            <xsl:attribute name="title">
+              <xsl:choose>
+                <xsl:when test="$reason = 'notDeclassified'">Withheld by </xsl:when>
+                <xsl:otherwise>Cause: </xsl:otherwise>
+              </xsl:choose>
+              <xsl:value-of select="normalize-space(@agent)"/>
+            </xsl:attribute>
+          </xsl:if>
+        </x>
       </xsl:with-param>
       <xsl:with-param name="text" select="normalize-space($label)"/>
       <xsl:with-param name="content">
