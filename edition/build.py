@@ -92,7 +92,7 @@ def validate_paths(paths: list[Path], project_dir: Path) -> Report:
         return report
     report = Report()
     targets = []
-    for path in _expand(paths):
+    for path in expand_paths(paths):
         document, problems = load_document(path)
         report.extend(problems)
         if document is not None:
@@ -107,7 +107,7 @@ def validate_paths(paths: list[Path], project_dir: Path) -> Report:
     return report
 
 
-def _expand(paths: list[Path]) -> list[Path]:
+def expand_paths(paths: list[Path]) -> list[Path]:
     files = []
     for path in paths:
         files.extend(sorted(path.rglob("*.xml")) if path.is_dir() else [path])

@@ -12,6 +12,7 @@ from . import __version__
 from .build import build as build_edition
 from .build import validate_paths
 from .diagnostics import ExitCode, Report, display_path
+from .ids import number_files
 
 # Diagnostics carry the user's text: print it as it is, never as rich markup.
 _err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
@@ -78,6 +79,24 @@ def build(project_dir: Path, out: Path | None) -> None:
     )
     _out.print(f"site written to {display_path(result.out)}/: open {index.as_uri()} in a browser, "
                f"or serve it with: python -m http.server -d {display_path(result.out)}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--project", "project_dir", default=".", type=click.Path(file_okay=False, path_type=Path),
+              help="The edition's folder, whose ids new ids must not repeat (default: the current folder).")
+@click.option("--dry-run", is_flag=True, help="List the ids that would be added, without writing any file.")
+def ids(paths: tuple[Path, ...], project_dir: Path, dry_run: bool) -> None:
+    """Give every paragraph, head, note, item, row and stamp of the text that has no xml:id one.
+
+    Works on the given TEI files (all of the edition when no PATHS are given) and changes nothing else in them.
+    """
+    run = number_files(list(paths), project_dir, write=not dry_run)
+    _print(run.report)
+    for numbering in run.numbered if dry_run else run.written:
+        _out.print(f"{display_path(numbering.path)}: {numbering.describe(dry_run)}")
+    (_err if run.exit_code else _out).print(run.summary(dry_run))
+    sys.exit(run.exit_code)
 
 
 def _print(report: Report) -> None:

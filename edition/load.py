@@ -11,7 +11,7 @@ from .diagnostics import Diagnostic, error
 from .model import TEI, XML_ID, Document
 
 
-def _parser() -> etree.XMLParser:
+def safe_parser() -> etree.XMLParser:
     # A fresh parser per file: lxml's parser keeps its error log between files.
     return etree.XMLParser(
         resolve_entities=False,
@@ -35,12 +35,12 @@ def load_document(path: Path) -> tuple[Document | None, list[Diagnostic]]:
 def parse_document(path: Path, data: bytes) -> tuple[Document | None, list[Diagnostic]]:
     """Parse the bytes of one TEI file (read from `path`, which diagnostics name) into a Document."""
     try:
-        tree = etree.ElementTree(etree.fromstring(data, _parser()))
+        tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
     except etree.XMLSyntaxError as exc:
-        return None, [_syntax_diagnostic(path, exc)]
+        return None, [syntax_diagnostic(path, exc)]
     root = tree.getroot()
     if root.tag != f"{{{TEI}}}TEI":
-        return None, [_not_tei(path, root)]
+        return None, [not_tei_diagnostic(path, root)]
     text = _decode(data, tree.docinfo.encoding)
     document = Document(path=path, tree=tree, source_lines=text.splitlines())
     document.id = root.get(XML_ID) or path.stem
@@ -57,13 +57,13 @@ def _decode(data: bytes, encoding: str | None) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def _syntax_diagnostic(path: Path, exc: etree.XMLSyntaxError) -> Diagnostic:
+def syntax_diagnostic(path: Path, exc: etree.XMLSyntaxError) -> Diagnostic:
     line, col = exc.position if exc.position else (1, 1)
     message = _plain_syntax_message(re.sub(r", line \d+, column \d+$", "", exc.msg or "not well-formed XML"))
     return error(path, line, col, "not-well-formed", f"not well-formed XML: {message}")
 
 
-def _not_tei(path: Path, root) -> Diagnostic:
+def not_tei_diagnostic(path: Path, root) -> Diagnostic:
     qname = etree.QName(root)
     if qname.localname == "TEI":
         what = f"its root element TEI is in the namespace '{qname.namespace or ''}'"
