@@ -24,6 +24,9 @@ class Config:
     base_url: str = field(
         default="", metadata={"doc": "The address the site is published at; permalinks start with it."}
     )
+    version: str = field(
+        default="", metadata={"doc": "The edition's release (e.g. \"1.0\"): on every page and in every citation."}
+    )
     language: str = field(default="en", metadata={"doc": "The language of the site's pages (an IETF tag)."})
     texts: list[str] = field(
         default_factory=lambda: ["texts/*.xml"],
