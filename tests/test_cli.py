@@ -28,7 +28,7 @@ def test_validate_reports_every_problem_of_invalid_tei(run):
     assert err.splitlines() == [
         f"{bad}:17:7: error: this page break has no page number: add n=\"…\" with the number printed or "
         "counted on the page [pb-n]",
-        f"{bad}:18:7: error: this paragraph has no xml:id, so it cannot be cited: add xml:id=\"…\" "
+        f"{bad}:18:7: error: this paragraph has no xml:id, so it cannot be cited: run `edition ids` to give it one, or add xml:id=\"…\" "
         "(the document's id, -p and its number) [p-id]",
         f"{bad}:19:26: error: pointer '#person-nobody' leads nowhere: no element of the edition has xml:id "
         "'person-nobody'; add it (to the header or a register) or correct the pointer [pointer-resolves]",
@@ -188,7 +188,7 @@ def test_rules_reject_every_kind_of_silent_loss(run):
         f"{lossy}:14:73: error: gap unit 'inch' is not one of the edition's units: use char, word, line, "
         "paragraph or page [gap-unit-known]",
         f"{lossy}:15:28: error: this stamp has no type: add type=\"…\" ({types}) [stamp-type]",
-        f"{lossy}:15:52: error: stamp type 'sticker' is not one of the edition's stamp types: use {types} "
+        f"{lossy}:15:70: error: stamp type 'sticker' is not one of the edition's stamp types: use {types} "
         "[stamp-type-known]",
         f"{lossy}:16:38: error: hand '#person-smith' is not declared in this document's header: add a handNote "
         "with xml:id=\"person-smith\" to msDesc/physDesc/handDesc, or point to one that is there [hand-declared]",
