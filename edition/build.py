@@ -6,12 +6,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import resources
+from . import anchors, resources
 from .config import Config, load_config
-from .diagnostics import ExitCode, Report, error
+from .diagnostics import Diagnostic, ExitCode, Report, error
 from .enrich import enrich
-from .load import load_document
-from .model import Document
+from .load import expand_paths, load_document
+from .model import Document, Edition
 from .render import render
 from .transform import transform
 from .validate import validate_documents
@@ -61,6 +61,10 @@ def build(project_dir: Path, out: Path | None = None) -> BuildResult:
         result.exit_code = ExitCode.INVALID
         return result
     edition = enrich(config, documents)
+    result.report.extend(check_anchors(edition))
+    if result.report.errors:
+        result.exit_code = ExitCode.INVALID
+        return result
     result.report.extend(transform(edition))
     pages, problems = render(edition)
     result.report.extend(problems)
@@ -77,6 +81,16 @@ def build(project_dir: Path, out: Path | None = None) -> BuildResult:
     result.documents = len(edition.documents)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def check_anchors(edition: Edition) -> list[Diagnostic]:
+    """Hold the texts to the anchor registry; note on the edition where each departed anchor went."""
+    registry, problems = anchors.read_registry(edition.config.project_dir)
+    live = anchors.live_anchors(edition.documents)
+    found, redirects = anchors.check(registry, live)
+    for redirect in redirects:
+        edition.redirects.setdefault(redirect.document, []).append(redirect)
+    return problems + found + anchors.unregistered_warning(registry, live)
 
 
 def validate_paths(paths: list[Path], project_dir: Path) -> Report:
@@ -107,10 +121,45 @@ def validate_paths(paths: list[Path], project_dir: Path) -> Report:
     return report
 
 
-def expand_paths(paths: list[Path]) -> list[Path]:
-    files = []
-    for path in paths:
-        files.extend(sorted(path.rglob("*.xml")) if path.is_dir() else [path])
-    return files
+@dataclass
+class AnchorsResult:
+    """What `edition anchors` found and did."""
+
+    report: Report = field(default_factory=Report)
+    added: int = 0
+    updated: int = 0
+    unregistered: int = 0
+    registry: Path | None = None
+    exit_code: ExitCode = ExitCode.OK
 
 
+def register_anchors(project_dir: Path, update: bool) -> AnchorsResult:
+    """Hold the valid texts to the anchor registry; with `update`, add new anchors and current fingerprints."""
+    result = AnchorsResult()
+    config, documents, result.report = load_edition(project_dir)
+    if config is not None:
+        result.report.extend(validate_documents(documents))
+    if result.report.errors or config is None:
+        result.exit_code = ExitCode.INVALID
+        return result
+    edition = enrich(config, documents)
+    registry, problems = anchors.read_registry(config.project_dir)
+    live = anchors.live_anchors(edition.documents)
+    found, _ = anchors.check(registry, live)
+    result.report.extend(problems)
+    result.registry = registry.path
+    if update and not problems:
+        text, result.added, result.updated = anchors.updated_text(registry, live)
+        try:
+            anchors.write_registry(registry.path, text)
+        except OSError as exc:
+            result.report.extend([error(registry.path, 1, 1, "registry-unwritable",
+                                        f"cannot write the anchor registry: {exc.strerror}: make it writable")])
+            result.exit_code = ExitCode.OUTPUT
+            return result
+        registry, _ = anchors.read_registry(config.project_dir)
+        found, _ = anchors.check(registry, live)
+    result.report.extend(d for d in found if d.code != "anchor-text-changed" or not update)
+    result.unregistered = len(anchors.unregistered(registry, live))
+    result.exit_code = result.report.exit_code
+    return result

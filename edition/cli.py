@@ -10,7 +10,7 @@ from rich.console import Console
 
 from . import __version__
 from .build import build as build_edition
-from .build import validate_paths
+from .build import register_anchors, validate_paths
 from .diagnostics import ExitCode, Report, display_path
 from .ids import number_files
 
@@ -97,6 +97,25 @@ def ids(paths: tuple[Path, ...], project_dir: Path, dry_run: bool) -> None:
         _out.print(f"{display_path(numbering.path)}: {numbering.describe(dry_run)}")
     (_err if run.exit_code else _out).print(run.summary(dry_run))
     sys.exit(run.exit_code)
+
+
+@main.command()
+@click.argument("project_dir", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--update", is_flag=True, help="Register the anchors that are new and record current fingerprints.")
+def anchors(project_dir: Path, update: bool) -> None:
+    """Check the texts against the anchor registry (anchors.lock); with --update, register new anchors."""
+    result = register_anchors(project_dir, update)
+    _print(result.report)
+    if result.registry is not None and update and result.exit_code is not ExitCode.OUTPUT:
+        _out.print(f"{display_path(result.registry)}: {result.added} anchor(s) added, "
+                   f"{result.updated} fingerprint(s) updated")
+    if result.unregistered:
+        _out.print(f"{result.unregistered} anchor(s) not registered yet: run edition anchors --update")
+    if result.exit_code:
+        _err.print(f"anchors: {len(result.report.errors)} error(s)")
+    elif not update:
+        _out.print("anchors: every registered anchor is published, moved or retired")
+    sys.exit(result.exit_code)
 
 
 def _print(report: Report) -> None:

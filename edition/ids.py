@@ -26,10 +26,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from .build import expand_paths
 from .config import CONFIG_NAME, load_config
 from .diagnostics import Diagnostic, ExitCode, Report, element_column, error
-from .load import not_tei_diagnostic, safe_parser, syntax_diagnostic, load_document
+from .load import expand_paths, load_document, not_tei_diagnostic, safe_parser, syntax_diagnostic
 from .model import TEI, XML_ID
 
 CITABLE_UNITS = {"p": "p", "head": "h", "note": "n", "item": "i", "row": "r", "stamp": "s"}

@@ -97,3 +97,11 @@ def _plain_syntax_message(message: str) -> str:
         if re.search(pattern, message):
             return re.sub(pattern, replacement, message)
     return f"{message}: correct the XML at this place"
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """The XML files the paths name: a file as given, a folder searched through (sorted)."""
+    files = []
+    for path in paths:
+        files.extend(sorted(path.rglob("*.xml")) if path.is_dir() else [path])
+    return files

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from lxml import etree
@@ -106,3 +107,7 @@ class Edition:
     # Which document holds each xml:id of the documents' texts (a document's own id included), so a pointer
     # in one document to another, or to a paragraph of another, becomes a link to its page.
     anchors: dict[str, Document] = field(default_factory=dict)
+    # Anchors published once and gone from the texts since, by the document they were published in, with
+    # where each went (anchors.Redirect): that document's page still answers for them.
+    redirects: dict[str, list] = field(default_factory=dict)
+    built: date = field(default_factory=date.today)  # the build's date, shown on every page and in citations

@@ -89,11 +89,37 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
         only_withheld=True, pages=_menu(markdown_pages), current="documents")))
     views = [{"name": view, "page": view_page(view)} for view in VIEWS]
     for document in edition.documents:
+        redirects = edition.redirects.get(document.id, [])
         for view in views:
             pages.append(Page(f"{document.url}{view['page']}", env.get_template("document.html").render(
                 **common, root="../../", document=document, view=view, views=views,
+                redirects=redirects, moved_map=moved_map(redirects, document.id),
                 pages=_menu(markdown_pages), current="documents")))
+    pages.extend(departed_document_pages(edition, env, common, _menu(markdown_pages)))
     return pages, diagnostics
+
+
+def moved_map(redirects: list, document_id: str) -> dict[str, str]:
+    """{old anchor: its new address} for the page's script; "" stands for the document itself."""
+    found = {r.anchor: r.target.href() for r in redirects if r.target is not None}
+    if document_id in found:
+        found[""] = found.pop(document_id)
+    return found
+
+
+def departed_document_pages(edition: Edition, env: Environment, common: dict, menu: list) -> list[Page]:
+    """A page at the address of each registered document that has left the texts, so its citations still
+    lead somewhere: to where it went, or to why it was withdrawn."""
+    live = {document.id for document in edition.documents}
+    pages = []
+    for document_id, redirects in sorted(edition.redirects.items()):
+        if document_id in live:
+            continue
+        page = env.get_template("moved.html").render(
+            **common, root="../../", document_id=document_id, redirects=redirects,
+            moved_map=moved_map(redirects, document_id), pages=menu, current="documents")
+        pages.extend(Page(f"documents/{document_id}/{view_page(view)}", page) for view in VIEWS)
+    return pages
 
 
 def read_markdown_pages(folder: Path) -> tuple[dict[str, dict], list[Diagnostic]]:

@@ -1,0 +1,282 @@
+"""The anchor registry, `anchors.lock`: every anchor the edition has published, so that none breaks unnoticed.
+
+A reader's citation ends in an anchor: a document (`documents/secto-8/`) or a citable unit in it
+(`#secto-8-p2`). The registry, a plain-text file committed with the texts, lists each published anchor once:
+
+    secto-8-p2 secto-8 5d41402a
+
+that is, the anchor, the document it was published in, and a fingerprint of its text (REGISTRY_HEADER
+explains the format to whoever opens the file). When an anchor is no longer in the texts, the build fails
+unless the editors have said, on its line, where it went:
+
+    secto-8-p7 secto-8 77aa01bc moved secto-8-p2
+    secto-8-p9 secto-8 0c1d2e3f retired duplicate of paragraph 8, removed in 1.1
+
+A moved anchor keeps working: the old page sends its readers to the new place. A fingerprint that changed
+is only a warning: paragraphs are corrected, and that is fine. `edition anchors --update` adds the anchors
+that are new and records the current fingerprints; it never removes a line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .diagnostics import Diagnostic, element_column, error, warning
+from .ids import CITABLE_UNITS
+from .model import TEI, XML_ID, Document
+
+REGISTRY_NAME = "anchors.lock"
+REGISTRY_HEADER = """\
+# anchors.lock: every anchor this edition has published, so that no citation breaks unnoticed.
+# One anchor per line: <anchor> <document> <fingerprint of its text>. `edition anchors --update` adds new
+# anchors and records current fingerprints; it never removes a line. When an anchor leaves the texts, say on
+# its line where it went, or the build fails:
+#   <anchor> <document> <fingerprint> moved <new anchor or document>
+#   <anchor> <document> <fingerprint> retired <reason, in words>
+"""
+_CITABLE = {f"{{{TEI}}}{name}" for name in CITABLE_UNITS}
+_UNIT_NAMES = {"p": "a paragraph", "head": "a heading", "note": "a note", "item": "a list item",
+               "row": "a table row", "stamp": "a stamp"}
+
+
+@dataclass
+class Anchor:
+    """An anchor in the texts as they are now."""
+
+    id: str
+    document: Document
+    fingerprint: str
+    line: int
+    col: int
+    kind: str = "document"  # the TEI name of a citable unit
+
+    @property
+    def is_document(self) -> bool:
+        return self.id == self.document.id
+
+    def href(self) -> str:
+        """The anchor's address from any document page (they are all at documents/<id>/)."""
+        page = f"../{self.document.id}/index.html"
+        return page if self.is_document else f"{page}#{self.id}"
+
+    def describe(self) -> str:
+        """The anchor in words, for a reader following it: "paragraph 3 of <title>"."""
+        title = self.document.metadata.title or self.document.id
+        if self.is_document:
+            return title
+        if self.id in self.document.paragraph_ids:
+            return f"paragraph {self.document.paragraph_ids.index(self.id) + 1} of {title}"
+        return f"{_UNIT_NAMES.get(self.kind, 'a passage')} ({self.id}) of {title}"
+
+
+@dataclass
+class Entry:
+    """One line of the registry."""
+
+    anchor: str
+    document: str
+    fingerprint: str
+    line: int
+    moved_to: str = ""
+    retired: str = ""
+
+
+@dataclass
+class Registry:
+    """The registry as read: its entries by anchor, and where it is."""
+
+    path: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+    exists: bool = False
+
+
+@dataclass
+class Redirect:
+    """What readers of a departed anchor are told: where it went (a live anchor) or why it was retired."""
+
+    anchor: str
+    document: str  # the document it was published in: the page that must still answer for it
+    target: Anchor | None = None
+    reason: str = ""
+
+
+def fingerprint(text: str) -> str:
+    """Eight hex digits of a hash of the text with its spacing normalised: reflowing lines does not change it."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:8]
+
+
+def live_anchors(documents: list[Document]) -> dict[str, Anchor]:
+    """Every anchor the texts publish now: each document, and each citable unit of its text with an xml:id."""
+    anchors = {}
+    for document in documents:
+        if document.kind != "document":
+            continue
+        # A document's title may be corrected freely: its anchor has no text to compare ("-").
+        anchors[document.id] = Anchor(document.id, document, "-", document.root.sourceline or 1, 1)
+        for text in document.root.iterfind(f"{{{TEI}}}text"):
+            for unit in text.iter(*_CITABLE):
+                if unit.get(XML_ID):
+                    line, col = element_column(document.source_lines, unit)
+                    anchors[unit.get(XML_ID)] = Anchor(unit.get(XML_ID), document,
+                                                       fingerprint("".join(unit.itertext())), line, col,
+                                                       etree.QName(unit).localname)
+    return anchors
+
+
+def read_registry(project_dir: Path) -> tuple[Registry, list[Diagnostic]]:
+    """The registry of the edition in project_dir; an absent file is an empty registry."""
+    registry = Registry(project_dir / REGISTRY_NAME)
+    try:
+        text = registry.path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return registry, []
+    except (OSError, UnicodeDecodeError) as exc:
+        return registry, [error(registry.path, 1, 1, "registry-unreadable",
+                                f"cannot read the anchor registry as UTF-8 text: {exc}")]
+    registry.exists = True
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            entry, problem = _entry(registry.path, number, line)
+            if problem:
+                problems.append(problem)
+            elif entry.anchor in registry.entries:
+                problems.append(error(registry.path, number, 1, "registry-duplicate",
+                                      f"anchor '{entry.anchor}' is already registered on line "
+                                      f"{registry.entries[entry.anchor].line}: keep one of the two lines"))
+            else:
+                registry.entries[entry.anchor] = entry
+    return registry, problems
+
+
+def _entry(path: Path, number: int, line: str) -> tuple[Entry | None, Diagnostic | None]:
+    words = line.split()
+    if len(words) < 3:
+        return None, error(path, number, 1, "registry-syntax",
+                           "a registry line needs an anchor, its document and a fingerprint, separated by spaces")
+    entry = Entry(words[0], words[1], words[2], number)
+    rest = words[3:]
+    if not rest:
+        return entry, None
+    col = line.index(rest[0]) + 1
+    if rest[0] == "moved" and len(rest) == 2:
+        entry.moved_to = rest[1].removeprefix("#")
+    elif rest[0] == "retired" and len(rest) > 1:
+        entry.retired = " ".join(rest[1:])
+    else:
+        return None, error(path, number, col, "registry-syntax",
+                           f"'{' '.join(rest)}' is not a destination: write 'moved <anchor>' (one anchor or "
+                           "document id) or 'retired <reason>' after the fingerprint")
+    return entry, None
+
+
+def check(registry: Registry, anchors: dict[str, Anchor]) -> tuple[list[Diagnostic], list[Redirect]]:
+    """Every registered anchor still published, moved to a published one, or retired; and what readers of the
+    departed ones are to be told."""
+    problems, redirects = [], []
+    for entry in registry.entries.values():
+        live = anchors.get(entry.anchor)
+        if live is not None:
+            problems.extend(_changed(registry, entry, live))
+        elif entry.retired:
+            redirects.append(Redirect(entry.anchor, entry.document, reason=entry.retired))
+        elif entry.moved_to:
+            target, problem = _destination(registry, entry, anchors)
+            if problem:
+                problems.append(problem)
+            else:
+                redirects.append(Redirect(entry.anchor, entry.document, target=target))
+        else:
+            problems.append(error(registry.path, entry.line, 1, "anchor-disappeared",
+                                  f"anchor '{entry.anchor}' of document '{entry.document}' was published but is "
+                                  "no longer in the texts, so citations of it would break: restore it, or say "
+                                  f"where it went by adding 'moved <anchor>' or 'retired <reason>' to this line"))
+    return problems, redirects
+
+
+def _changed(registry: Registry, entry: Entry, live: Anchor) -> list[Diagnostic]:
+    if entry.moved_to or entry.retired:
+        return [error(registry.path, entry.line, 1, "anchor-returned",
+                      f"anchor '{entry.anchor}' is registered as {'moved' if entry.moved_to else 'retired'} "
+                      f"but is in the texts again ({live.document.path.name}:{live.line}): remove the "
+                      "destination from this line, or the id from the text")]
+    if live.document.id != entry.document:
+        return [error(registry.path, entry.line, 1, "anchor-changed-document",
+                      f"anchor '{entry.anchor}' was published in document '{entry.document}' but is now in "
+                      f"'{live.document.id}', so citations of it lead to the wrong page: give the unit a new id, "
+                      f"and record this one as 'moved <new id>'")]
+    if live.fingerprint != entry.fingerprint:
+        return [warning(live.document.path, live.line, live.col, "anchor-text-changed",
+                        f"the text of '{entry.anchor}' has changed since it was registered: fine for a "
+                        f"correction; if it is now a different passage, give it a new id and record this one as "
+                        f"moved; run `edition anchors --update` to record the new text")]
+    return []
+
+
+def _destination(registry: Registry, entry: Entry, anchors: dict[str, Anchor]) -> tuple[Anchor | None, Diagnostic | None]:
+    """The live anchor a chain of moves ends at, or why there is none."""
+    seen, current = {entry.anchor}, entry
+    while current.moved_to not in anchors:
+        following = registry.entries.get(current.moved_to)
+        if following is None or not following.moved_to or following.moved_to in seen:
+            return None, error(registry.path, entry.line, 1, "anchor-moved-nowhere",
+                               f"anchor '{entry.anchor}' is recorded as moved to '{current.moved_to}', which is "
+                               "not an anchor of the texts: name an id or document that exists")
+        seen.add(following.anchor)
+        current = following
+    return anchors[current.moved_to], None
+
+
+def unregistered(registry: Registry, anchors: dict[str, Anchor]) -> list[Anchor]:
+    """Anchors in the texts that the registry does not list yet."""
+    return [anchor for anchor in anchors.values() if anchor.id not in registry.entries]
+
+
+def unregistered_warning(registry: Registry, anchors: dict[str, Anchor]) -> list[Diagnostic]:
+    """One warning when anchors are published that the registry does not protect yet."""
+    new = unregistered(registry, anchors)
+    if not new:
+        return []
+    if not registry.exists:
+        return [warning(registry.path, 1, 1, "registry-missing",
+                        "there is no anchor registry yet, so nothing stops a published anchor from breaking: run "
+                        f"`edition anchors --update` to create {REGISTRY_NAME}, and commit it")]
+    names = ", ".join(anchor.id for anchor in new[:3]) + (", …" if len(new) > 3 else "")
+    return [warning(registry.path, 1, 1, "anchors-unregistered",
+                    f"{len(new)} anchor(s) of the texts are not registered yet ({names}): run "
+                    f"`edition anchors --update` and commit {REGISTRY_NAME}")]
+
+
+def updated_text(registry: Registry, anchors: dict[str, Anchor]) -> tuple[str, int, int]:
+    """The registry with new anchors added and fingerprints brought up to date; how many added and updated."""
+    lines = registry.path.read_text(encoding="utf-8").splitlines() if registry.exists else REGISTRY_HEADER.splitlines()
+    updated = 0
+    for entry in registry.entries.values():
+        live = anchors.get(entry.anchor)
+        if live is not None and live.fingerprint != entry.fingerprint and not (entry.moved_to or entry.retired):
+            words = lines[entry.line - 1].split()
+            lines[entry.line - 1] = " ".join([*words[:2], live.fingerprint, *words[3:]])
+            updated += 1
+    new = unregistered(registry, anchors)
+    lines.extend(f"{anchor.id} {anchor.document.id} {anchor.fingerprint}" for anchor in new)
+    return "\n".join(lines) + "\n", len(new), updated
+
+
+def write_registry(path: Path, text: str) -> None:
+    """Replace the registry in one step: a reader never finds it half-written."""
+    handle, temporary = tempfile.mkstemp(prefix=".anchors-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
