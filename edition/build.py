@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
+from datetime import date, datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +63,7 @@ def build(project_dir: Path, out: Path | None = None) -> BuildResult:
         result.exit_code = ExitCode.INVALID
         return result
     edition = enrich(config, documents)
+    edition.built = build_date()
     result.report.extend(check_anchors(edition))
     if result.report.errors:
         result.exit_code = ExitCode.INVALID
@@ -81,6 +84,15 @@ def build(project_dir: Path, out: Path | None = None) -> BuildResult:
     result.documents = len(edition.documents)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def build_date() -> date:
+    """Today, or the date SOURCE_DATE_EPOCH names: the reproducible-builds convention, so that building the
+    same texts twice gives the same site."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
 
 
 def check_anchors(edition: Edition) -> list[Diagnostic]:

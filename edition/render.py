@@ -70,7 +70,7 @@ def render_page(md: MarkdownIt, path: Path, text: str) -> tuple[str, list[Diagno
 def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
     """Every page of the site, rendered in memory."""
     env = environment()
-    common = {"edition": edition.config, "version": __version__}
+    common = {"edition": edition.config, "version": __version__, "built": edition.built}
     markdown_pages, diagnostics = read_markdown_pages(edition.config.pages_dir)
     pages = []
     home = markdown_pages.pop("index", None)

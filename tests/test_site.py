@@ -236,3 +236,14 @@ def test_pointers_to_other_documents_link_to_their_pages(site):
     memcon = html.parse(str(site / "documents/memcon-1963-04-02/index.html")).getroot()
     assert memcon.xpath("//*[@id='memcon-1963-04-02-p1']")
     assert not form.xpath("//*[@data-target]")
+
+
+def test_every_page_shows_the_version_and_build_date(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
+    result = build(ROOT, tmp_path / "_site")
+    assert result.exit_code == 0
+    for page in ["index.html", SECTO, SECTO_DIPLOMATIC, "documents/index.html", "encoding/index.html"]:
+        footer = html.parse(str(tmp_path / "_site" / page)).getroot().xpath("//footer")[0]
+        assert "version 0.1" in text_of(footer), page
+        assert footer.xpath(".//time/@datetime") == ["2023-11-14"], page
+        assert "built 14 November 2023" in text_of(footer), page
