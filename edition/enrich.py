@@ -59,6 +59,7 @@ def document_metadata(document: Document, entities: dict[str, Entity]) -> Metada
 
     sent = "tei:profileDesc/tei:correspDesc/tei:correspAction[@type='sent']"
     received = "tei:profileDesc/tei:correspDesc/tei:correspAction[@type='received']"
+    identifier = "tei:fileDesc/tei:sourceDesc/tei:msDesc/tei:msIdentifier"
     sent_date = first(f"{sent}/tei:date")
     when = sent_date.get("when", "") if sent_date is not None else ""
     return Metadata(
@@ -77,6 +78,14 @@ def document_metadata(document: Document, entities: dict[str, Entity]) -> Metada
         availability=_text(first("tei:fileDesc/tei:publicationStmt/tei:availability")),
         hands=[(hand.get(XML_ID, ""), _text(hand)) for hand in header.iterfind(".//tei:handNote", NS)],
         withheld=withheld_content(document),
+        document_type=_document_type(header),
+        senders=_correspondents(first(sent), entities),
+        recipients=_correspondents(first(received), entities),
+        repository=_text(first(f"{identifier}/tei:repository")),
+        collection=_text(first(f"{identifier}/tei:collection")),
+        idno=_text(first(f"{identifier}/tei:idno")),
+        language=_language(document.root, header),
+        summary=_text(first("tei:fileDesc/tei:sourceDesc/tei:msDesc/tei:msContents/tei:summary")),
     )
 
 
@@ -169,6 +178,29 @@ def _party(action, entities: dict[str, Entity]) -> str:
     place = action.find("tei:placeName", NS)
     party = "; ".join(n for n in names if n)
     return f"{party} ({_text(place)})" if party and place is not None else party
+
+
+def _correspondents(action, entities: dict[str, Entity]) -> list[tuple[str, str]]:
+    """Each person and organisation of a correspAction, in document order, as (kind, name)."""
+    if action is None:
+        return []
+    kinds = {f"{{{TEI}}}persName": "person", f"{{{TEI}}}orgName": "org"}
+    named = [(kinds[child.tag], _entity_name(child, entities)) for child in action if child.tag in kinds]
+    return [(kind, name) for kind, name in named if name]
+
+
+def _document_type(header) -> str:
+    description = header.find("tei:fileDesc/tei:sourceDesc/tei:msDesc/tei:physDesc/tei:objectDesc", NS)
+    return description.get("form", "") if description is not None else ""
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _language(root, header) -> str:
+    """The language the text is written in: the TEI's own xml:lang, else the first declared in langUsage."""
+    declared = header.find("tei:profileDesc/tei:langUsage/tei:language", NS)
+    return root.get(_XML_LANG) or (declared.get("ident", "") if declared is not None else "")
 
 
 def _entity_name(element, entities: dict[str, Entity]) -> str:

@@ -58,6 +58,15 @@ class Metadata:
     availability: str = ""
     withheld: Withheld = field(default_factory=Withheld)
     hands: list[tuple[str, str]] = field(default_factory=list)  # (xml:id, description) of each handNote
+    # The structured facts citations need, which the display strings above flatten.
+    document_type: str = ""  # objectDesc/@form: telegram, letter, memorandum, form
+    senders: list[tuple[str, str]] = field(default_factory=list)  # (kind: person | org, name), without the place
+    recipients: list[tuple[str, str]] = field(default_factory=list)  # (kind: person | org, name), without the place
+    repository: str = ""  # msIdentifier: the archive holding the original
+    collection: str = ""  # msIdentifier: the collection or file series within it
+    idno: str = ""  # msIdentifier: the original's reference within the collection
+    language: str = ""  # the document's language (an IETF tag)
+    summary: str = ""  # msContents/summary
 
 
 @dataclass

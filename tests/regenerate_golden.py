@@ -6,6 +6,9 @@ from the current stylesheets.
 
 Run it only after an intended change of rendering, then read `git diff tests/golden/`: each changed line
 is a change of what the edition publishes.
+
+It also rewrites the citations of `tests/golden/citations/` (plain text, CSL-JSON, BibTeX) from edition/cite.py;
+`python tests/regenerate_golden.py citations` rewrites only those.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_golden import ROOT, VIEWS, expected_file, golden_cases, normalise, render  # noqa: E402
 from test_guidelines import expected_file as example_file  # noqa: E402
 from test_guidelines import guideline_examples, render_example  # noqa: E402
+from test_cite import GOLDEN_CITATIONS, GOLDEN_NAMES, citation_goldens  # noqa: E402
 
 
 def main(filters: list[str]) -> int:
@@ -34,6 +38,11 @@ def main(filters: list[str]) -> int:
             continue
         for view in VIEWS:
             write(example_file(example, view), normalise(render_example(example, view)) + "\n")
+    cited = [name for name in GOLDEN_NAMES if not filters or any(text in f"citations/{name}" for text in filters)]
+    if cited:
+        citations = citation_goldens()
+        for name in cited:
+            write(GOLDEN_CITATIONS / name, citations[name])
     return 0
 
 
