@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,9 +10,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 
-from . import __version__, examples, resources
+from . import __version__, cite, examples, resources
 from .diagnostics import Diagnostic, error
 from .model import VIEWS, Edition, view_page
+
+
+# The citation downloads beside each document page.
+CSL_JSON = "citation.json"
+BIBTEX = "citation.bib"
 
 
 @dataclass(frozen=True)
@@ -90,13 +96,32 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
     views = [{"name": view, "page": view_page(view)} for view in VIEWS]
     for document in edition.documents:
         redirects = edition.redirects.get(document.id, [])
+        citing = document_citing(edition, document)
         for view in views:
             pages.append(Page(f"{document.url}{view['page']}", env.get_template("document.html").render(
-                **common, root="../../", document=document, view=view, views=views,
+                **common, root="../../", document=document, view=view, views=views, cite=citing,
                 redirects=redirects, moved_map=moved_map(redirects, document.id),
                 pages=_menu(markdown_pages), current="documents")))
+        pages.append(Page(f"{document.url}{CSL_JSON}",
+                          json.dumps([cite.csl_json(edition.config, document, edition.built)],
+                                     ensure_ascii=False, indent=2) + "\n"))
+        pages.append(Page(f"{document.url}{BIBTEX}", cite.bibtex(edition.config, document, edition.built)))
     pages.extend(departed_document_pages(edition, env, common, _menu(markdown_pages)))
     return pages, diagnostics
+
+
+def document_citing(edition: Edition, document) -> dict:
+    """What a document page needs to be cited and recognised by reference managers."""
+    config = edition.config
+    return {
+        "text": cite.document_citation(config, document, edition.built),
+        "placeholder": cite.ACCESS_PLACEHOLDER,
+        "permalink": cite.permalink(config, document),
+        "meta": cite.meta_tags(config, document),
+        "json_ld": cite.json_ld(config, document),
+        "csl_json": CSL_JSON,
+        "bibtex": BIBTEX,
+    }
 
 
 def moved_map(redirects: list, document_id: str) -> dict[str, str]:

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from . import resources
+from . import cite, resources
 from .diagnostics import Diagnostic, warning
 from .model import VIEWS, Document, Edition
 
@@ -24,21 +24,24 @@ def transform(edition: Edition) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     for document in edition.documents:
         for view in VIEWS:
-            document.views[view], messages = transform_document(document, view, edition.anchors)
+            document.views[view], messages = transform_document(document, view, edition)
             diagnostics.extend(messages)  # a message repeated by both views is reported once (Report.sorted)
     return diagnostics
 
 
 def transform_document(document: Document, view: str = VIEWS[0],
-                       anchors: dict[str, Document] | None = None) -> tuple[str, list[Diagnostic]]:
-    """The HTML of one document's text in one view, and the stylesheet's messages about it."""
+                       edition: Edition | None = None) -> tuple[str, list[Diagnostic]]:
+    """The HTML of one document's text in one view, and the stylesheet's messages about it; with the edition,
+    its pointers to other documents linked and its paragraphs given their citations."""
     transformer = stylesheet()
     result = transformer(document.tree, **{"document-id": etree.XSLT.strparam(document.id),
                                            "view": etree.XSLT.strparam(view)})
     root = result.getroot()
     if root is None:
         return "", _messages(document, transformer.error_log)
-    link_other_documents(root, document, anchors or {})
+    if edition is not None:
+        link_other_documents(root, document, edition.anchors)
+        add_citation_panels(root, document, edition)
     return etree.tostring(root, method="html", encoding="unicode"), _messages(document, transformer.error_log)
 
 
@@ -79,3 +82,31 @@ def _messages(document: Document, log) -> list[Diagnostic]:
         if text.startswith(MESSAGE_PREFIX):
             found.append(warning(document.path, 1, 1, "transform", text[len(MESSAGE_PREFIX):].strip()))
     return found
+
+
+def add_citation_panels(root, document: Document, edition: Edition) -> None:
+    """Give each paragraph, after its pilcrow, a ready citation of it: shown when the paragraph is the page's
+    target (the pilcrow links there), so it needs no script; a script adds a copy button and the date."""
+    for paragraph in root.iterfind(".//*[@data-n][@id]"):
+        anchor = paragraph.get("id")
+        if anchor not in document.paragraph_ids:
+            continue
+        citation = cite.paragraph_citation(edition.config, document, anchor, edition.built)
+        panel = etree.SubElement(paragraph, "span", {"class": "cite-panel", "data-pagefind-ignore": "all"})
+        label = etree.SubElement(panel, "span", {"class": "cite-label"})
+        label.text = f"Cite paragraph {cite.paragraph_number(document, anchor)}: "
+        _citation_text(panel, citation, f"cite-{anchor}")
+        button = etree.SubElement(panel, "button", {"type": "button", "class": "cite-copy",
+                                                    "data-citation": f"cite-{anchor}", "hidden": "hidden"})
+        button.text = "Copy citation"
+
+
+def _citation_text(parent, citation: str, element_id: str) -> None:
+    # The date of access is the reader's: a placeholder, in an element of its own that the script fills in.
+    text = etree.SubElement(parent, "span", {"class": "cite-text", "id": element_id})
+    before, found, after = citation.partition(cite.ACCESS_PLACEHOLDER)
+    text.text = before
+    if found:
+        date = etree.SubElement(text, "span", {"class": "access-date"})
+        date.text = cite.ACCESS_PLACEHOLDER
+        date.tail = after

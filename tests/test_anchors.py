@@ -33,6 +33,8 @@ def project(tmp_path: Path) -> Path:
 def paragraphs(site: Path, document: str) -> dict[str, str]:
     """{paragraph id: its words} on a built document page."""
     page = html.parse(str(site / "documents" / document / "index.html")).getroot()
+    for panel in page.xpath("//*[@class='cite-panel']"):  # a citation names the paragraph's number
+        panel.drop_tree()
     return {p.get("id"): " ".join(p.text_content().split()) for p in page.xpath("//*[@data-n][@id]")}
 
 

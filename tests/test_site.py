@@ -209,7 +209,7 @@ def test_both_views_have_pages_with_the_same_anchors_and_a_switch(site):
         switch = {a.get("data-view"): a for a in page.xpath("//nav[@class='views']//a")}
         assert {v: a.get("href") for v, a in switch.items()} == {"reading": "index.html", "diplomatic": "diplomatic.html"}
         assert switch[current].get("aria-current") == "page"
-        assert page.xpath("//script/@src") == ["../../static/view.js"]
+        assert page.xpath("//script/@src") == ["../../static/view.js", "../../static/cite.js"]
 
 
 def test_stylesheet_messages_become_warnings_on_the_document():
@@ -247,3 +247,39 @@ def test_every_page_shows_the_version_and_build_date(tmp_path, monkeypatch):
         assert "version 0.1" in text_of(footer), page
         assert footer.xpath(".//time/@datetime") == ["2023-11-14"], page
         assert "built 14 November 2023" in text_of(footer), page
+
+
+def test_every_paragraph_offers_its_citation_with_its_permalink(secto):
+    for number, anchor in enumerate(["secto-8-p1", "secto-8-p2", "secto-8-p3"], start=1):
+        (paragraph,) = secto.xpath(f"//*[@id='{anchor}']")
+        (panel,) = paragraph.xpath("span[@class='cite-panel']")
+        assert text_of(panel.xpath("span[@class='cite-label']")[0]) == f"Cite paragraph {number}:"
+        (citation,) = panel.xpath(f"span[@class='cite-text'][@id='cite-{anchor}']")
+        words = text_of(citation)
+        assert f"paragraph {number}. In Paris, December 1962: Telegrams of the Department of State, version 0.1." in words
+        assert words.endswith(f"https://edition.example.org/documents/secto-8/#{anchor} (accessed [date of access]).")
+        assert citation.xpath("span[@class='access-date']/text()") == ["[date of access]"]
+        assert panel.xpath("button[@data-citation]/@data-citation") == [f"cite-{anchor}"]
+
+
+def test_the_document_is_citable_and_its_citation_downloadable(site, secto):
+    import json
+    (block,) = secto.xpath("//section[@class='cite-document']")
+    assert text_of(block.xpath(".//p[@id='cite-document']")[0]).startswith(
+        "“Telegram From Secretary of State Rusk to the Department of State (SECTO 8), Paris, December 13, 1962.”")
+    assert sorted(block.xpath(".//a[@download]/@href")) == ["citation.bib", "citation.json"]
+    (item,) = json.loads((site / "documents/secto-8/citation.json").read_text(encoding="utf-8"))
+    assert (item["id"], item["URL"]) == ("secto-8", "https://edition.example.org/documents/secto-8/")
+    assert (site / "documents/secto-8/citation.bib").read_text(encoding="utf-8").count("@misc{secto-8,") == 1
+
+
+def test_document_pages_carry_metadata_for_reference_managers(secto):
+    import json
+    assert secto.xpath("//meta[@name='citation_title']/@content") == [
+        "Telegram From Secretary of State Rusk to the Department of State (SECTO 8), Paris, December 13, 1962"]
+    assert secto.xpath("//meta[@name='DC.type']/@content") == ["letter"]
+    assert secto.xpath("//meta[@property='og:url']/@content") == ["https://edition.example.org/documents/secto-8/"]
+    assert secto.xpath("//link[@rel='canonical']/@href") == ["https://edition.example.org/documents/secto-8/"]
+    (data,) = secto.xpath("//script[@type='application/ld+json']/text()")
+    record = json.loads(data)
+    assert "ArchiveComponent" in record["@type"] and record["holdingArchive"]["@type"] == "ArchiveOrganization"
