@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date as Date
 
 from .config import Config
-from .model import NS, TEI, XML_ID, Document, Edition, Entity, Metadata, Withheld
+from .model import NS, TEI, XML_ID, Document, Edition, Entity, Mention, Metadata, Withheld
 
 
 def enrich(config: Config, documents: list[Document]) -> Edition:
@@ -19,6 +19,7 @@ def enrich(config: Config, documents: list[Document]) -> Edition:
         document.mentions = mentioned_entities(document, entities)
     chronology = sorted(texts, key=lambda d: (d.metadata.date or "9999", d.id))
     link_chronology(chronology)
+    entity_mentions(chronology, entities)
     return Edition(config=config, documents=chronology, registers=registers, entities=entities,
                    anchors=document_anchors(texts))
 
@@ -45,9 +46,86 @@ def register_entities(registers: list[Document]) -> dict[str, Entity]:
                 name = entry.find(f"tei:{name_element}", NS)
                 note = entry.find("tei:note", NS)
                 entities[entry.get(XML_ID)] = Entity(
-                    id=entry.get(XML_ID), kind=kind, name=_text(name), note=_text(note)
+                    id=entry.get(XML_ID), kind=kind, name=_text(name), note=_text(note),
+                    sort_key=_sort_key(name), dates=_life_dates(entry),
+                    offices=[_text(o) for o in entry.iterfind("tei:occupation", NS)],
+                    other_names=[_text(n) for n in entry.iterfind(f"tei:{name_element}", NS)][1:],
                 )
     return entities
+
+
+def _sort_key(name) -> str:
+    # "Rusk, Dean": surname first where the register marks it, so the index reads as readers look names up.
+    if name is None:
+        return ""
+    surname = name.find("tei:surname", NS)
+    key = f"{_text(surname)} {_text(name)}" if surname is not None else _text(name)
+    return key.casefold()
+
+
+def _life_dates(person) -> str:
+    birth, death = (person.find(f"tei:{event}", NS) for event in ("birth", "death"))
+    years = [(event.get("when") or "")[:4] if event is not None else "" for event in (birth, death)]
+    return "–".join(years) if any(years) else ""
+
+
+def entity_mentions(documents: list[Document], entities: dict[str, Entity]) -> None:
+    """Give each register entry the passages of the documents' texts that name it (each passage once), in
+    chronological order."""
+    for document in documents:
+        for element in document.root.xpath(".//tei:text//*[@ref]", namespaces=NS):
+            for token in element.get("ref").split():
+                entity = entities.get(token.removeprefix("#"))
+                if entity is None or not token.startswith("#"):
+                    continue
+                mention = _mention(document, element)
+                if not any(m.document is document and m.anchor == mention.anchor for m in entity.mentions):
+                    entity.mentions.append(mention)
+
+
+_CITABLE = {f"{{{TEI}}}{name}" for name in ("p", "head", "note", "item", "row", "stamp")}
+# Left out of a snippet: the source's side of a choice (the reading text is quoted), what the reading view
+# leaves out, and notes within the passage (they are passages of their own).
+_NOT_QUOTED = {f"{{{TEI}}}{name}" for name in ("sic", "orig", "abbr", "del", "surplus", "note", "fw")}
+
+
+def _mention(document: Document, name) -> Mention:
+    holder = next((a for a in name.iterancestors() if a.tag in _CITABLE and a.get(XML_ID)), None)
+    anchor = holder.get(XML_ID) if holder is not None else document.id
+    number = document.paragraph_ids.index(anchor) + 1 if anchor in document.paragraph_ids else 0
+    return Mention(document, anchor, number, _snippet(holder, name))
+
+
+def _snippet(passage, name, words: int = 10) -> str:
+    """The name with up to `words` words either side, from the reading text of the passage holding it."""
+    named = " ".join(_reading_text(name, top=True).split())
+    if passage is None:
+        return named
+    text = " ".join(_reading_text(passage, top=True).split())
+    at = text.find(named)
+    if at < 0 or not named:
+        return named or text[:120]
+    before, after = text[:at], text[at + len(named):]
+    kept_before = " ".join((["…"] if len(before.split()) > words else []) + before.split()[-words:])
+    kept_after = " ".join(after.split()[:words] + (["…"] if len(after.split()) > words else []))
+    # The name keeps its spacing: "SECRETARY," stays one word.
+    return (kept_before + (" " if before[-1:].isspace() else "") + named
+            + (" " if after[:1].isspace() else "") + kept_after).strip()
+
+
+def _reading_text(element, top: bool = False) -> str:
+    if not top and (element.tag in _NOT_QUOTED and (element.tag != f"{{{TEI}}}abbr" or
+                                                   element.getparent().find("tei:expan", NS) is not None)):
+        return element.tail or ""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str):
+            parts.append(_reading_text(child))
+        else:
+            parts.append(child.tail or "")
+    if not top:
+        parts.append(element.tail or "")
+    return "".join(parts)
 
 
 def document_metadata(document: Document, entities: dict[str, Entity]) -> Metadata:
@@ -121,7 +199,8 @@ def _amount(amount: float, unit: str) -> str:
 
 def paragraph_ids(document: Document) -> list[str]:
     """The anchors of the document's paragraphs, in reading order."""
-    return [p.get(XML_ID) for p in document.root.xpath(".//tei:text/tei:body//tei:p[@xml:id]", namespaces=NS)]
+    return [p.get(XML_ID) for p in
+            document.root.xpath(".//tei:text/tei:body//tei:p[@xml:id][not(ancestor::tei:note)]", namespaces=NS)]
 
 
 def mentioned_entities(document: Document, entities: dict[str, Entity]) -> list[Entity]:

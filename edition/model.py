@@ -70,6 +70,16 @@ class Metadata:
 
 
 @dataclass
+class Mention:
+    """One place where a document's text names a register entry: the paragraph (or other anchor) it is in."""
+
+    document: Document
+    anchor: str  # the xml:id of the paragraph (or citable unit) holding the name, or the document's id
+    paragraph: int  # the paragraph's number in the document, 0 when the name is outside the paragraphs
+    snippet: str  # the words around the name
+
+
+@dataclass
 class Entity:
     """A person, place or organisation from a register."""
 
@@ -77,6 +87,21 @@ class Entity:
     kind: str  # person | place | org
     name: str
     note: str = ""
+    sort_key: str = ""  # surname first for people, so an index reads alphabetically
+    dates: str = ""  # "1909–1994" for a person
+    offices: list[str] = field(default_factory=list)  # occupations, for a person
+    other_names: list[str] = field(default_factory=list)  # abbreviations and other forms of the name
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        """The entity's page within the site."""
+        return f"{REGISTER_FOLDERS[self.kind]}/{self.id}/"
+
+
+# Where each register is published, and its heading.
+REGISTER_FOLDERS = {"person": "people", "org": "organisations", "place": "places"}
+REGISTER_TITLES = {"person": "People", "org": "Organisations", "place": "Places"}
 
 
 @dataclass
