@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date as Date
 
+from lxml import etree
+
 from .config import Config
 from .model import NS, TEI, XML_ID, Document, Edition, Entity, Mention, Metadata, Withheld
 
@@ -93,7 +95,12 @@ def _mention(document: Document, name) -> Mention:
     holder = next((a for a in name.iterancestors() if a.tag in _CITABLE and a.get(XML_ID)), None)
     anchor = holder.get(XML_ID) if holder is not None else document.id
     number = document.paragraph_ids.index(anchor) + 1 if anchor in document.paragraph_ids else 0
-    return Mention(document, anchor, number, _snippet(holder, name))
+    where = f"paragraph {number}" if number else _PASSAGES.get(etree.QName(holder).localname, "") if holder is not None else ""
+    return Mention(document, anchor, number, _snippet(holder, name), where)
+
+
+_PASSAGES = {"head": "a heading", "note": "a note", "item": "a list item", "row": "a table row", "stamp": "a stamp",
+             "p": "a paragraph"}
 
 
 def _snippet(passage, name, words: int = 10) -> str:

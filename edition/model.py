@@ -77,6 +77,7 @@ class Mention:
     anchor: str  # the xml:id of the paragraph (or citable unit) holding the name, or the document's id
     paragraph: int  # the paragraph's number in the document, 0 when the name is outside the paragraphs
     snippet: str  # the words around the name
+    where: str = ""  # the passage in words: "paragraph 2", "a note", "a stamp"; "" for the document's furniture
 
 
 @dataclass

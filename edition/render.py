@@ -12,7 +12,7 @@ from markdown_it.renderer import RendererHTML
 
 from . import __version__, cite, examples, resources
 from .diagnostics import Diagnostic, error
-from .model import VIEWS, Edition, view_page
+from .model import REGISTER_FOLDERS, REGISTER_TITLES, VIEWS, Edition, view_page
 
 
 # The citation downloads beside each document page.
@@ -76,7 +76,9 @@ def render_page(md: MarkdownIt, path: Path, text: str) -> tuple[str, list[Diagno
 def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
     """Every page of the site, rendered in memory."""
     env = environment()
-    common = {"edition": edition.config, "version": __version__, "built": edition.built}
+    common = {"edition": edition.config, "version": __version__, "built": edition.built,
+              "registers": [(folder, REGISTER_TITLES[kind]) for kind, folder in REGISTER_FOLDERS.items()
+                            if any(e.kind == kind for e in edition.entities.values())]}
     markdown_pages, diagnostics = read_markdown_pages(edition.config.pages_dir)
     pages = []
     home = markdown_pages.pop("index", None)
@@ -107,7 +109,26 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
                                      ensure_ascii=False, indent=2) + "\n"))
         pages.append(Page(f"{document.url}{BIBTEX}", cite.bibtex(edition.config, document, edition.built)))
     pages.extend(departed_document_pages(edition, env, common, _menu(markdown_pages)))
+    pages.extend(register_pages(edition, env, common, _menu(markdown_pages)))
     return pages, diagnostics
+
+
+def register_pages(edition: Edition, env: Environment, common: dict, menu: list) -> list[Page]:
+    """Per register (people, organisations, places): an alphabetical index, and a page per entry listing
+    every passage that names it."""
+    pages = []
+    for kind, folder in REGISTER_FOLDERS.items():
+        entities = sorted((e for e in edition.entities.values() if e.kind == kind), key=lambda e: (e.sort_key, e.id))
+        if not entities:
+            continue
+        heading = REGISTER_TITLES[kind]
+        entries = [{"entity": e, "initial": (e.sort_key[:1] or "#").upper()} for e in entities]
+        pages.append(Page(f"{folder}/index.html", env.get_template("register.html").render(
+            **common, root="../", heading=heading, entities=entries, pages=menu, current=folder)))
+        for entity in entities:
+            pages.append(Page(f"{entity.url}index.html", env.get_template("entity.html").render(
+                **common, root="../../", heading=heading, entity=entity, pages=menu, current=folder)))
+    return pages
 
 
 def document_citing(edition: Edition, document) -> dict:

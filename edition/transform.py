@@ -41,6 +41,7 @@ def transform_document(document: Document, view: str = VIEWS[0],
         return "", _messages(document, transformer.error_log)
     if edition is not None:
         link_other_documents(root, document, edition.anchors)
+        link_names(root, edition)
         add_citation_panels(root, document, edition)
     return etree.tostring(root, method="html", encoding="unicode"), _messages(document, transformer.error_log)
 
@@ -110,3 +111,18 @@ def _citation_text(parent, citation: str, element_id: str) -> None:
         date = etree.SubElement(text, "span", {"class": "access-date"})
         date.text = cite.ACCESS_PLACEHOLDER
         date.tail = after
+
+
+def link_names(root, edition: Edition) -> None:
+    """Make each name that points to a register entry a link to the entry's page, carrying its short
+    identification (shown on hover and focus by the stylesheet). A name already inside a link, or holding
+    one (a note reference), stays as it is: links cannot nest."""
+    for name in root.iterfind(".//*[@data-ref]"):
+        entity = next((edition.entities[i] for i in name.get("data-ref").split() if i in edition.entities), None)
+        if entity is None or name.tag == "a" or any(a.tag == "a" for a in name.iterancestors()) \
+                or name.find(".//a") is not None or name.tag not in ("span",):
+            continue
+        name.tag = "a"
+        name.set("href", f"../../{entity.url}index.html")
+        if entity.note:
+            name.set("data-note", entity.note if len(entity.note) <= 200 else entity.note[:199] + "…")

@@ -1,0 +1,115 @@
+"""The registers on the built site: an index per register, a page per entry listing every passage that names
+it, names in the texts linked to their entries; and no internal link or fragment broken anywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from lxml import etree, html
+
+from conftest import ROOT
+from edition.build import build
+
+TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "_site"
+    result = build(ROOT, out)
+    assert result.exit_code == 0, [d.format() for d in result.report.diagnostics]
+    return out
+
+
+def page(site: Path, path: str):
+    return html.parse(str(site / path)).getroot()
+
+
+def words(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def registered(kind: str) -> list[str]:
+    register = etree.parse(str(ROOT / "texts" / "registers.xml"))
+    return register.xpath(f"//tei:{kind}/@xml:id", namespaces=TEI)
+
+
+def test_each_register_has_an_alphabetical_index_with_mention_counts(site) -> None:
+    for kind, folder in [("person", "people"), ("org", "organisations"), ("place", "places")]:
+        index = page(site, f"{folder}/index.html")
+        links = index.xpath("//ul[@class='register-list']/li/a")
+        assert sorted(a.get("href").split("/")[0] for a in links) == sorted(registered(kind))
+        counts = index.xpath("//ul[@class='register-list']/li/span[@class='count']")
+        assert len(counts) == len(links) and all(words(c).split()[1] in ("mention", "mentions") for c in counts)
+    listed = [a.get("href").split("/")[0] for a in page(site, "people/index.html").xpath("//ul[@class='register-list']/li/a")]
+    register = etree.parse(str(ROOT / "texts" / "registers.xml"))
+    surnames = {person.get("{http://www.w3.org/XML/1998/namespace}id"):
+                " ".join(person.xpath("string(tei:persName/tei:surname)", namespaces=TEI).split()).casefold()
+                for person in register.xpath("//tei:person", namespaces=TEI)}
+    assert [surnames[i] for i in listed] == sorted(surnames[i] for i in listed), "people are listed by surname"
+
+
+def test_an_entity_page_lists_every_passage_that_names_it(site) -> None:
+    secto = etree.parse(str(ROOT / "texts" / "secto-8.xml"))
+    named = secto.xpath("//tei:text//tei:p[@xml:id][.//*[@ref='#person-bohlen']]/@xml:id", namespaces=TEI)
+    assert named == ["secto-8-p1"]
+    bohlen = page(site, "people/person-bohlen/index.html")
+    assert words(bohlen.xpath("//h1")[0]) == "Charles E. Bohlen (1904–1974)"
+    (mention,) = bohlen.xpath("//ol[@class='mention-list']/li")
+    (link,) = mention.xpath("a")
+    assert link.get("href") == "../../documents/secto-8/index.html#secto-8-p1"
+    assert words(mention).startswith("Telegram From Secretary of State Rusk")
+    assert ", paragraph 1" in words(mention)
+    assert "ACCOMPANIED BY BOHLEN AND TYLER" in words(mention.xpath("blockquote")[0])
+
+
+def test_every_mention_links_to_an_anchor_that_exists(site) -> None:
+    for entity_page in (site / "people").glob("*/index.html"):
+        for href in page(site, entity_page.relative_to(site)).xpath("//ol[@class='mention-list']//a/@href"):
+            target, _, fragment = href.partition("#")
+            document = page(site, (entity_page.parent / target).resolve().relative_to(site.resolve()))
+            assert not fragment or document.xpath(f"//*[@id='{fragment}']"), (entity_page, href)
+
+
+def test_names_in_the_text_link_to_their_entries_with_their_identification(site) -> None:
+    secto = page(site, "documents/secto-8/index.html")
+    (bohlen,) = secto.xpath("//div[contains(@class, 'tei-text')]//a[@data-ref='person-bohlen']")
+    assert bohlen.get("href") == "../../people/person-bohlen/index.html"
+    assert bohlen.get("data-note").startswith("American diplomat")
+    assert not secto.xpath("//a//a"), "links never nest"
+
+
+def test_the_menu_lists_the_registers(site) -> None:
+    menu = [words(a) for a in page(site, "index.html").xpath("//header//nav//a")]
+    assert menu[:5] == ["Home", "Documents", "People", "Organisations", "Places"]
+
+
+def internal_links(site: Path):
+    """(page, href) for every link and resource of every HTML page that stays on the site."""
+    for path in sorted(site.rglob("*.html")):
+        root = html.parse(str(path)).getroot()
+        for href in root.xpath("//a/@href | //link/@href | //script/@src | //img/@src"):
+            parts = urlsplit(href)
+            if not parts.scheme and not parts.netloc:
+                yield path, href
+
+
+def test_no_internal_link_or_fragment_is_broken(site) -> None:
+    broken = []
+    ids: dict[Path, set[str]] = {}
+    for path, href in internal_links(site):
+        parts = urlsplit(href)
+        target = (path.parent / unquote(parts.path)).resolve() if parts.path else path.resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            broken.append(f"{path.relative_to(site)}: {href} (no such file)")
+            continue
+        if parts.fragment and target.suffix == ".html":
+            if target not in ids:
+                ids[target] = set(html.parse(str(target)).getroot().xpath("//@id"))
+            if unquote(parts.fragment) not in ids[target]:
+                broken.append(f"{path.relative_to(site)}: {href} (no such anchor)")
+    assert broken == []
