@@ -14,7 +14,7 @@ from .diagnostics import Diagnostic, ExitCode, Report, error
 from .enrich import enrich
 from .load import expand_paths, load_document
 from .model import Document, Edition
-from .render import render
+from .render import LIST_FOLDERS, render
 from .transform import transform
 from .validate import validate_documents
 from .write import OutputError, write_site
@@ -64,6 +64,7 @@ def build(project_dir: Path, out: Path | None = None) -> BuildResult:
         return result
     edition = enrich(config, documents)
     edition.built = build_date()
+    result.report.extend(reserved_ids(edition))
     result.report.extend(check_anchors(edition))
     if result.report.errors:
         result.exit_code = ExitCode.INVALID
@@ -93,6 +94,14 @@ def build_date() -> date:
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
     return date.today()
+
+
+def reserved_ids(edition: Edition) -> list[Diagnostic]:
+    """A document whose id names a folder of the documents list would share its address."""
+    return [error(d.path, d.root.sourceline or 1, 1, "reserved-id",
+                  f"the document id '{d.id}' is the name of a folder of the documents list "
+                  f"({', '.join(LIST_FOLDERS)}): give the document another xml:id")
+            for d in edition.documents if d.id in LIST_FOLDERS]
 
 
 def check_anchors(edition: Edition) -> list[Diagnostic]:

@@ -88,13 +88,8 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
     for slug, page in markdown_pages.items():
         pages.append(Page(f"{slug}/index.html", env.get_template("page.html").render(
             **common, root="../", page=page, pages=_menu(markdown_pages), current=slug)))
-    pages.append(Page("documents/index.html", env.get_template("documents.html").render(
-        **common, root="../", documents=edition.documents, heading="Documents", only_withheld=False,
-        pages=_menu(markdown_pages), current="documents")))
-    withheld = [d for d in edition.documents if d.metadata.withheld.passages]
-    pages.append(Page("documents/withheld/index.html", env.get_template("documents.html").render(
-        **common, root="../../", documents=withheld, heading="Documents with text withheld at declassification",
-        only_withheld=True, pages=_menu(markdown_pages), current="documents")))
+    pages.extend(document_list_pages(edition, env, common, _menu(markdown_pages)))
+    pages.append(Page(DOCUMENTS_JSON, documents_json(edition)))
     views = [{"name": view, "page": view_page(view)} for view in VIEWS]
     for document in edition.documents:
         redirects = edition.redirects.get(document.id, [])
@@ -129,6 +124,93 @@ def register_pages(edition: Edition, env: Environment, common: dict, menu: list)
             pages.append(Page(f"{entity.url}index.html", env.get_template("entity.html").render(
                 **common, root="../../", heading=heading, entity=entity, pages=menu, current=folder)))
     return pages
+
+
+@dataclass(frozen=True)
+class DocumentList:
+    """One pre-built list of the documents: all of them, or those of one value of a filter."""
+
+    path: str  # below the site's root, e.g. "documents/type/telegram/"
+    facet: str  # "" for the whole list, else the filter's name ("Type")
+    label: str  # the value's name ("Telegram"), or "All"
+    documents: list
+
+
+def document_lists(edition: Edition) -> list[DocumentList]:
+    """The whole chronological list and one list per value of each filter (type, classification, withheld
+    text, person), pre-built so that filtering works without JavaScript."""
+    documents = edition.documents
+    lists = [DocumentList("documents/", "", "All", documents)]
+    for facet, folder, value in [("Type", "type", lambda d: d.metadata.document_type.capitalize()),
+                                 ("Classification", "classification", lambda d: d.metadata.classification)]:
+        for label in sorted({value(d) for d in documents if value(d)}):
+            lists.append(DocumentList(f"documents/{folder}/{_slug(label)}/", facet, label,
+                                      [d for d in documents if value(d) == label]))
+    withheld = [d for d in documents if d.metadata.withheld.passages]
+    lists.append(DocumentList("documents/withheld/", "Withheld text", "With text withheld", withheld))
+    people = sorted({e.id: e for d in documents for e in d.mentions if e.kind == "person"}.values(),
+                    key=lambda e: (e.sort_key, e.id))
+    for person in people:
+        lists.append(DocumentList(f"documents/person/{person.id}/", "Person", person.name,
+                                  [d for d in documents if person in d.mentions]))
+    return lists
+
+
+# The machine-readable list of the documents, at a fixed path.
+DOCUMENTS_JSON = "documents/documents.json"
+
+
+def documents_json(edition: Edition) -> str:
+    """Every document as {id, title, date, type, classification, url}, in date order; url relative to the
+    site's root, or absolute when the edition has a base_url."""
+    base = edition.config.base_url.rstrip("/")
+    return json.dumps([{
+        "id": d.id, "title": d.metadata.title, "date": d.metadata.date, "type": d.metadata.document_type,
+        "classification": d.metadata.classification, "url": f"{base}/{d.url}" if base else d.url,
+    } for d in edition.documents], ensure_ascii=False, indent=2) + "\n"
+
+
+def document_list_pages(edition: Edition, env: Environment, common: dict, menu: list) -> list[Page]:
+    lists = document_lists(edition)
+    pages = []
+    for current in lists:
+        root = "../" * current.path.count("/")
+        pages.append(Page(f"{current.path}index.html", env.get_template("documents.html").render(
+            **common, root=root, current_list=current, filters=_filters(lists), groups=_by_year_and_month(current.documents),
+            documents=current.documents, pages=menu, current="documents")))
+    return pages
+
+
+def _filters(lists: list[DocumentList]) -> list[tuple[str, list[DocumentList]]]:
+    """The filtered lists by filter, filters in the order they were made (type, classification, ...)."""
+    filters: dict[str, list[DocumentList]] = {}
+    for document_list in lists:
+        if document_list.facet:
+            filters.setdefault(document_list.facet, []).append(document_list)
+    return list(filters.items())
+
+
+# Folders of the documents list: a document may not have one of these ids, or its page would be one of them.
+LIST_FOLDERS = ("withheld", "type", "classification", "person")
+
+
+def _by_year_and_month(documents: list) -> list[tuple[str, list[tuple[str, list]]]]:
+    """[(year, [(month, documents)])] in date order; undated documents last, under "Undated"."""
+    groups: dict[str, dict[str, list]] = {}
+    for document in documents:
+        when = document.metadata.date
+        year = when[:4] if when else "Undated"
+        month = _MONTHS[int(when[5:7]) - 1] if len(when) >= 7 and when[5:7].isdigit() else ""
+        groups.setdefault(year, {}).setdefault(month, []).append(document)
+    return [(year, list(months.items())) for year, months in groups.items()]
+
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
 
 
 def document_citing(edition: Edition, document) -> dict:

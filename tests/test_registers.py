@@ -113,3 +113,38 @@ def test_no_internal_link_or_fragment_is_broken(site) -> None:
             if unquote(parts.fragment) not in ids[target]:
                 broken.append(f"{path.relative_to(site)}: {href} (no such anchor)")
     assert broken == []
+
+
+def test_the_documents_list_is_chronological_grouped_and_filterable(site) -> None:
+    import json
+    listing = page(site, "documents/index.html")
+    dates = [t.get("datetime")[:10] for t in listing.xpath("//table[@class='document-list']//time")]
+    assert dates == sorted(dates) and len(dates) == 5
+    assert [words(h) for h in listing.xpath("//section[@class='year']/h2")] == ["1962", "1963", "1964", "1965", "1971"]
+    assert words(listing.xpath("//section[@class='year'][1]/h3")[0]) == "December 1962"
+    filters = {words(p.xpath("span[@class='facet']")[0]): [words(a) for a in p.xpath("a")]
+               for p in listing.xpath("//nav[@class='filters']/p")}
+    assert list(filters) == ["Type:", "Classification:", "Withheld text:", "Person:"]
+    assert filters["Type:"] == ["Form", "Letter", "Memorandum", "Telegram"]
+    telegrams = page(site, "documents/type/telegram/index.html")
+    titles = [words(a) for a in telegrams.xpath("//table//a")]
+    assert len(titles) == 2 and any("SECTO 8" in t for t in titles)
+    assert telegrams.xpath("//nav[@class='filters']//a[@aria-current='page']/@href") == ["../../../documents/type/telegram/index.html"]
+    rusk = page(site, "documents/person/person-rusk/index.html")
+    assert [words(a) for a in rusk.xpath("//table//a")] == [t for t in [words(a) for a in listing.xpath("//table//a")] if "SECTO 8" in t]
+    listed = json.loads((site / "documents/documents.json").read_text(encoding="utf-8"))
+    assert [d["date"][:10] for d in listed] == dates
+    assert listed[0] == {"id": "secto-8", "title": listed[0]["title"], "date": "1962-12-13T11:00:00+01:00",
+                         "type": "telegram", "classification": "Secret",
+                         "url": "https://edition.example.org/documents/secto-8/"}
+
+
+def test_a_document_may_not_take_the_name_of_a_list_folder(tmp_path, run) -> None:
+    import shutil
+    project = tmp_path / "edition"
+    shutil.copytree(ROOT / "tests" / "editions" / "valid", project)
+    path = project / "texts" / "earlier.xml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('xml:id="earlier"', 'xml:id="person"', 1), encoding="utf-8")
+    code, _, err = run(["build"], cwd=project)
+    assert code == 1 and "error: the document id 'person' is the name of a folder of the documents list" in err
