@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html import escape
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,6 +106,7 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
         pages.append(Page(f"{document.url}{BIBTEX}", cite.bibtex(edition.config, document, edition.built)))
     pages.extend(departed_document_pages(edition, env, common, _menu(markdown_pages)))
     pages.extend(register_pages(edition, env, common, _menu(markdown_pages)))
+    pages.extend(furniture_pages(edition, env, common, _menu(markdown_pages), [p.path for p in pages]))
     return pages, diagnostics
 
 
@@ -154,6 +156,25 @@ def document_lists(edition: Edition) -> list[DocumentList]:
         lists.append(DocumentList(f"documents/person/{person.id}/", "Person", person.name,
                                   [d for d in documents if person in d.mentions]))
     return lists
+
+
+def furniture_pages(edition: Edition, env: Environment, common: dict, menu: list, paths: list[str]) -> list[Page]:
+    """404.html, robots.txt and, when the site's address is known, sitemap.xml listing every HTML page."""
+    base = edition.config.base_url.rstrip("/")
+    # A host serves 404.html at any missing address, where relative links would lead nowhere: its links are
+    # absolute when the edition's address is known.
+    pages = [Page("404.html", env.get_template("404.html").render(
+        **common, root=f"{base}/" if base else "", pages=menu, current=""))]
+    robots = "User-agent: *\nAllow: /\n"
+    if base:
+        robots += f"Sitemap: {base}/sitemap.xml\n"
+        urls = sorted(p.removesuffix("index.html") for p in paths if p.endswith(".html") and p != "404.html")
+        entries = "".join(f"  <url><loc>{escape(base)}/{escape(u)}</loc><lastmod>{edition.built.isoformat()}</lastmod></url>\n"
+                          for u in urls)
+        pages.append(Page("sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
+                          '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n"))
+    pages.append(Page("robots.txt", robots))
+    return pages
 
 
 # The machine-readable list of the documents, at a fixed path.

@@ -148,3 +148,13 @@ def test_a_document_may_not_take_the_name_of_a_list_folder(tmp_path, run) -> Non
     path.write_text(text.replace('xml:id="earlier"', 'xml:id="person"', 1), encoding="utf-8")
     code, _, err = run(["build"], cwd=project)
     assert code == 1 and "error: the document id 'person' is the name of a folder of the documents list" in err
+
+
+def test_site_furniture_404_robots_and_sitemap(site) -> None:
+    missing = page(site, "404.html")
+    assert missing.xpath("//a[.='the list of documents']/@href") == ["https://edition.example.org/documents/index.html"]
+    assert (site / "robots.txt").read_text() == "User-agent: *\nAllow: /\nSitemap: https://edition.example.org/sitemap.xml\n"
+    sitemap = etree.parse(str(site / "sitemap.xml"))
+    locations = sitemap.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
+    assert sorted(locations) == sorted("https://edition.example.org/" + p.removesuffix("index.html") for p in pages)
