@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import anchors, resources
+from . import anchors, resources, search
 from .config import Config, load_config
 from .diagnostics import Diagnostic, ExitCode, Report, error
 from .enrich import enrich
@@ -77,9 +77,13 @@ def build(project_dir: Path, out: Path | None = None) -> BuildResult:
         return result
     result.out = out if out is not None else config.output_dir
     try:
-        result.pages = write_site(pages, resources.STATIC, result.out)
+        result.pages, problems = write_site(pages, resources.STATIC, result.out, finish=search.index_site)
     except (OutputError, OSError) as exc:
         result.report.extend([error(result.out, 1, 1, "output", str(exc))])
+        result.exit_code = ExitCode.OUTPUT
+        return result
+    result.report.extend(problems)
+    if result.report.errors:  # the search index failed: the inputs are fine, the site could not be completed
         result.exit_code = ExitCode.OUTPUT
         return result
     result.documents = len(edition.documents)

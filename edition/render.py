@@ -16,6 +16,11 @@ from .diagnostics import Diagnostic, error
 from .model import REGISTER_FOLDERS, REGISTER_TITLES, VIEWS, Edition, view_page
 
 
+# Folders the site itself writes: a Markdown page of that name would share their address.
+RESERVED_PAGES = {"search": "search page", "pagefind": "search index", "documents": "documents list",
+                  "people": "register of people", "organisations": "register of organisations",
+                  "places": "register of places", "static": "stylesheets and scripts"}
+
 # The citation downloads beside each document page.
 CSL_JSON = "citation.json"
 BIBTEX = "citation.bib"
@@ -106,6 +111,8 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
         pages.append(Page(f"{document.url}{BIBTEX}", cite.bibtex(edition.config, document, edition.built)))
     pages.extend(departed_document_pages(edition, env, common, _menu(markdown_pages)))
     pages.extend(register_pages(edition, env, common, _menu(markdown_pages)))
+    pages.append(Page("search/index.html", env.get_template("search.html").render(
+        **common, root="../", pages=_menu(markdown_pages), current="search")))
     pages.extend(furniture_pages(edition, env, common, _menu(markdown_pages), [p.path for p in pages]))
     return pages, diagnostics
 
@@ -282,6 +289,11 @@ def read_markdown_pages(folder: Path) -> tuple[dict[str, dict], list[Diagnostic]
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(error(path, 1, 1, "page-unreadable", f"cannot read this page as UTF-8 text: {exc}"))
+            continue
+        if path.stem in RESERVED_PAGES:
+            problems.append(error(path, 1, 1, "reserved-page",
+                                  f"a page named '{path.stem}' would take the address of the site's "
+                                  f"{RESERVED_PAGES[path.stem]}: rename the file"))
             continue
         title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), path.stem)
         body, found = render_page(md, path, text)

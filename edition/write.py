@@ -7,7 +7,9 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
+from .diagnostics import Diagnostic, Level
 from .render import Page
 
 MARKER = ".edition-site"
@@ -18,8 +20,14 @@ class OutputError(Exception):
     """The site cannot be written where asked; the message says why and what to do."""
 
 
-def write_site(pages: list[Page], static_dir: Path, out: Path) -> int:
-    """Write the pages and static files as the new `out`; return the number of pages written."""
+def write_site(pages: list[Page], static_dir: Path, out: Path,
+               finish: Callable[[Path, Path], list[Diagnostic]] | None = None) -> tuple[int, list[Diagnostic]]:
+    """Write the pages and static files as the new `out`; return the number of pages written and what `finish`
+    found.
+
+    `finish(staging, out)` completes the written site in its staging folder (the search index) before it is
+    swapped in; if it reports an error, the new site is discarded and `out` stays as it was (0 pages written).
+    """
     out = out.resolve()
     check_output_folder(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -33,11 +41,15 @@ def write_site(pages: list[Page], static_dir: Path, out: Path) -> int:
         shutil.copytree(static_dir, staging / "static")
         (staging / MARKER).write_text("This folder was written by `edition build` and is replaced by it.\n")
         staging.chmod(0o755)
+        found = finish(staging, out) if finish is not None else []
+        if any(d.level is Level.ERROR for d in found):
+            shutil.rmtree(staging, ignore_errors=True)
+            return 0, found
         _swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return len(pages)
+    return len(pages), found
 
 
 def check_output_folder(out: Path) -> None:
