@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from html import escape
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,8 @@ from .model import REGISTER_FOLDERS, REGISTER_TITLES, VIEWS, Edition, view_page
 # Folders the site itself writes: a Markdown page of that name would share their address.
 RESERVED_PAGES = {"search": "search page", "pagefind": "search index", "documents": "documents list",
                   "people": "register of people", "organisations": "register of organisations",
-                  "places": "register of places", "static": "stylesheets and scripts"}
+                  "places": "register of places", "static": "stylesheets and scripts",
+                  "downloads": "downloads"}
 
 # The citation downloads beside each document page.
 CSL_JSON = "citation.json"
@@ -28,10 +31,10 @@ BIBTEX = "citation.bib"
 
 @dataclass(frozen=True)
 class Page:
-    """One file of the site: its path below the site's root and its content."""
+    """One file of the site: its path below the site's root and its content (text, or bytes as they are)."""
 
     path: str
-    content: str
+    content: str | bytes
 
 
 def environment() -> Environment:
@@ -96,6 +99,7 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
             **common, root="../", page=page, pages=_menu(markdown_pages), current=slug)))
     pages.extend(document_list_pages(edition, env, common, _menu(markdown_pages)))
     pages.append(Page(DOCUMENTS_JSON, documents_json(edition)))
+    pages.append(Page(EDITION_ZIP, edition_zip(edition)))
     views = [{"name": view, "page": view_page(view)} for view in VIEWS]
     for document in edition.documents:
         redirects = edition.redirects.get(document.id, [])
@@ -109,6 +113,7 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
                           json.dumps([cite.csl_json(edition.config, document, edition.built)],
                                      ensure_ascii=False, indent=2) + "\n"))
         pages.append(Page(f"{document.url}{BIBTEX}", cite.bibtex(edition.config, document, edition.built)))
+        pages.append(Page(f"{document.url}{tei_source_name(document)}", document.path.read_bytes()))
     pages.extend(departed_document_pages(edition, env, common, _menu(markdown_pages)))
     pages.extend(register_pages(edition, env, common, _menu(markdown_pages)))
     pages.append(Page("search/index.html", env.get_template("search.html").render(
@@ -182,6 +187,35 @@ def furniture_pages(edition: Edition, env: Environment, common: dict, menu: list
                           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n"))
     pages.append(Page("robots.txt", robots))
     return pages
+
+
+# The whole edition's TEI, documents and registers, as one download.
+EDITION_ZIP = "downloads/edition-tei.zip"
+
+
+def tei_source_name(document) -> str:
+    """The document's TEI file beside its page, under the document's id."""
+    return f"{document.id}.xml"
+
+
+def edition_zip(edition: Edition) -> bytes:
+    """Every TEI file of the edition as it is, in a zip whose entries carry the build date, so that the same
+    texts give the same bytes."""
+    stamp = (edition.built.year, edition.built.month, edition.built.day, 0, 0, 0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for document in sorted([*edition.documents, *edition.registers], key=lambda d: d.path.name):
+            archive.writestr(zipfile.ZipInfo(_archive_name(edition, document), date_time=stamp),
+                             document.path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def _archive_name(edition: Edition, document) -> str:
+    # The file's path within the project (texts/secto-8.xml), so two files of one name in two folders differ.
+    try:
+        return document.path.resolve().relative_to(edition.config.project_dir.resolve()).as_posix()
+    except ValueError:
+        return f"texts/{document.path.name}"
 
 
 # The machine-readable list of the documents, at a fixed path.

@@ -37,7 +37,10 @@ def write_site(pages: list[Page], static_dir: Path, out: Path,
         for page in pages:
             target = staging / page.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page.content, encoding="utf-8")
+            if isinstance(page.content, bytes):
+                target.write_bytes(page.content)
+            else:
+                target.write_text(page.content, encoding="utf-8")
         shutil.copytree(static_dir, staging / "static")
         (staging / MARKER).write_text("This folder was written by `edition build` and is replaced by it.\n")
         staging.chmod(0o755)

@@ -158,3 +158,18 @@ def test_site_furniture_404_robots_and_sitemap(site) -> None:
     locations = sitemap.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
     assert sorted(locations) == sorted("https://edition.example.org/" + p.removesuffix("index.html") for p in pages)
+
+
+def test_downloads_are_the_tei_as_committed(site) -> None:
+    import zipfile
+    sources = sorted((ROOT / "texts").glob("*.xml"))
+    with zipfile.ZipFile(site / "downloads/edition-tei.zip") as archive:
+        assert sorted(archive.namelist()) == [f"texts/{p.name}" for p in sources]
+        for path in sources:
+            assert archive.read(f"texts/{path.name}") == path.read_bytes()
+            etree.fromstring(archive.read(f"texts/{path.name}"))  # well-formed XML
+    secto = page(site, "documents/secto-8/index.html")
+    assert secto.xpath("//a[.='TEI source']/@href") == ["secto-8.xml"]
+    assert (site / "documents/secto-8/secto-8.xml").read_bytes() == (ROOT / "texts/secto-8.xml").read_bytes()
+    listing = page(site, "documents/index.html")
+    assert listing.xpath("//p[@class='downloads']/a/@href") == ["../downloads/edition-tei.zip", "../documents/documents.json"]

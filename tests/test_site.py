@@ -267,7 +267,8 @@ def test_the_document_is_citable_and_its_citation_downloadable(site, secto):
     (block,) = secto.xpath("//section[@class='cite-document']")
     assert text_of(block.xpath(".//p[@id='cite-document']")[0]).startswith(
         "“Telegram From Secretary of State Rusk to the Department of State (SECTO 8), Paris, December 13, 1962.”")
-    assert sorted(block.xpath(".//a[@download]/@href")) == ["citation.bib", "citation.json"]
+    assert sorted(block.xpath(".//a[@download]/@href")) == [
+        "../../downloads/edition-tei.zip", "citation.bib", "citation.json", "secto-8.xml"]
     (item,) = json.loads((site / "documents/secto-8/citation.json").read_text(encoding="utf-8"))
     assert (item["id"], item["URL"]) == ("secto-8", "https://edition.example.org/documents/secto-8/")
     assert (site / "documents/secto-8/citation.bib").read_text(encoding="utf-8").count("@misc{secto-8,") == 1
