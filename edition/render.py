@@ -12,6 +12,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from . import __version__, cite, examples, resources
 from .diagnostics import Diagnostic, error
@@ -50,6 +52,9 @@ def environment() -> Environment:
 def markdown() -> MarkdownIt:
     # Raw HTML in Markdown stays text: pages are content, and content must not inject markup.
     md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "replacements", "smartquotes"])
+    # markdown-it-py's own plugin collection: footnotes, and an id on each section heading, so a section of a
+    # page can be linked to.
+    md.use(footnote_plugin).use(anchors_plugin, min_level=2, max_level=3)
     md.add_render_rule("fence", _fence)
     return md
 

@@ -173,3 +173,13 @@ def test_downloads_are_the_tei_as_committed(site) -> None:
     assert (site / "documents/secto-8/secto-8.xml").read_bytes() == (ROOT / "texts/secto-8.xml").read_bytes()
     listing = page(site, "documents/index.html")
     assert listing.xpath("//p[@class='downloads']/a/@href") == ["../downloads/edition-tei.zip", "../documents/documents.json"]
+
+
+def test_markdown_pages_have_footnotes_and_heading_anchors(tmp_path) -> None:
+    from edition.render import markdown, render_page
+    body, problems = render_page(markdown(), tmp_path / "p.md", "# T\n\n## A section\n\nText.[^1]\n\n[^1]: A footnote.\n")
+    root = html.fromstring(f"<div>{body}</div>")
+    assert problems == []
+    assert root.xpath("//h2/@id") == ["a-section"]
+    assert root.xpath("//sup[@class='footnote-ref']/a/@href") == ["#fn1"]
+    assert words(root.xpath("//li[@id='fn1']")[0]).startswith("A footnote.")
