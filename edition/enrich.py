@@ -53,6 +53,10 @@ def register_entities(registers: list[Document]) -> dict[str, Entity]:
                     offices=[_text(o) for o in entry.iterfind("tei:occupation", NS)],
                     other_names=[_text(n) for n in entry.iterfind(f"tei:{name_element}", NS)][1:],
                 )
+        for item in register.root.xpath(".//tei:standOff//tei:list[@type='gloss']/tei:item[@xml:id]", namespaces=NS):
+            term = item.getprevious() if item.getprevious() is not None and item.getprevious().tag == f"{{{TEI}}}label" else None
+            entities[item.get(XML_ID)] = Entity(id=item.get(XML_ID), kind="term", name=_text(term) or item.get(XML_ID),
+                                                note=_text(item), sort_key=_text(term).casefold())
     return entities
 
 
@@ -218,7 +222,7 @@ def mentioned_entities(document: Document, entities: dict[str, Entity]) -> list[
             entity = entities.get(token.removeprefix("#"))
             if entity is not None and token.startswith("#"):
                 seen.setdefault(entity.id, entity)
-    order = {"person": 0, "org": 1, "place": 2}
+    order = {"person": 0, "org": 1, "place": 2, "term": 3}
     return sorted(seen.values(), key=lambda e: order.get(e.kind, 3))
 
 

@@ -85,7 +85,7 @@ class Entity:
     """A person, place or organisation from a register."""
 
     id: str
-    kind: str  # person | place | org
+    kind: str  # person | place | org | term (a glossary entry)
     name: str
     note: str = ""
     sort_key: str = ""  # surname first for people, so an index reads alphabetically
@@ -101,8 +101,8 @@ class Entity:
 
 
 # Where each register is published, and its heading.
-REGISTER_FOLDERS = {"person": "people", "org": "organisations", "place": "places"}
-REGISTER_TITLES = {"person": "People", "org": "Organisations", "place": "Places"}
+REGISTER_FOLDERS = {"person": "people", "org": "organisations", "place": "places", "term": "glossary"}
+REGISTER_TITLES = {"person": "People", "org": "Organisations", "place": "Places", "term": "Glossary"}
 
 
 @dataclass

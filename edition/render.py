@@ -24,7 +24,7 @@ from .model import REGISTER_FOLDERS, REGISTER_TITLES, VIEWS, Edition, view_page
 RESERVED_PAGES = {"search": "search page", "pagefind": "search index", "documents": "documents list",
                   "people": "register of people", "organisations": "register of organisations",
                   "places": "register of places", "static": "stylesheets and scripts",
-                  "downloads": "downloads"}
+                  "glossary": "glossary", "downloads": "downloads"}
 
 # The citation downloads beside each document page.
 CSL_JSON = "citation.json"

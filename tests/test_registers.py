@@ -183,3 +183,17 @@ def test_markdown_pages_have_footnotes_and_heading_anchors(tmp_path) -> None:
     assert root.xpath("//h2/@id") == ["a-section"]
     assert root.xpath("//sup[@class='footnote-ref']/a/@href") == ["#fn1"]
     assert words(root.xpath("//li[@id='fn1']")[0]).startswith("A footnote.")
+
+
+def test_the_glossary_is_a_register_like_the_others(site) -> None:
+    glossary = page(site, "glossary/index.html")
+    register = etree.parse(str(ROOT / "texts" / "registers.xml"))
+    terms = register.xpath("//tei:list[@type='gloss']/tei:label", namespaces=TEI)
+    assert sorted(words(a) for a in glossary.xpath("//ul[@class='register-list']/li/a")) == sorted(t.text for t in terms)
+    secto = page(site, "glossary/term-secto/index.html")
+    assert words(secto.xpath("//h1")[0]) == "SECTO"
+    assert secto.xpath("//ol[@class='mention-list']//a/@href") == ["../../documents/secto-8/index.html"]
+    document = page(site, "documents/secto-8/index.html")
+    (term,) = document.xpath("//div[contains(@class, 'tei-text')]//a[@data-ref='term-secto']")
+    assert term.get("href") == "../../glossary/term-secto/index.html" and term.get("data-note").startswith("Series indicator")
+    assert "Glossary" in [words(a) for a in document.xpath("//header//nav//a")]
