@@ -39,6 +39,7 @@ def transform_document(document: Document, view: str = VIEWS[0],
     root = result.getroot()
     if root is None:
         return "", _messages(document, transformer.error_log)
+    attach_notes(root)
     if edition is not None:
         link_other_documents(root, document, edition.anchors)
         link_names(root, edition)
@@ -126,3 +127,31 @@ def link_names(root, edition: Edition) -> None:
         name.set("href", f"../../{entity.url}index.html")
         if entity.note:
             name.set("data-note", entity.note if len(entity.note) <= 200 else entity.note[:199] + "…")
+
+
+def attach_notes(root) -> None:
+    """Move the reference of each note attached by @target (data-attach) to the end of the passage it is
+    attached to, so it reads like an inline note; a target not on the page leaves it where the note stands."""
+    ids = {element.get("id"): element for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
+    for reference in root.iterfind(".//a[@data-attach]"):
+        passage = ids.get(reference.attrib.pop("data-attach"))
+        if passage is None or passage in reference.iterancestors():
+            continue
+        _detach(reference)
+        pilcrow = passage.find("a[@class='pilcrow']")
+        if pilcrow is not None:  # a paragraph: the reference goes before its pilcrow, after its words
+            pilcrow.addprevious(reference)
+        else:
+            passage.append(reference)
+
+
+def _detach(element) -> None:
+    # Removing an lxml element removes its tail text too: hand the tail to what came before it.
+    parent, tail = element.getparent(), element.tail or ""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    element.tail = None
+    parent.remove(element)

@@ -242,7 +242,13 @@
   <xsl:template name="make-note-ref">
     <xsl:param name="id"/>
     <xsl:param name="n"/>
-    <a class="note-ref" id="{$id}-ref" href="#{$id}" aria-label="Note {$n}"><sup><xsl:value-of select="$n"/></sup></a>
+    <xsl:param name="attach"/>
+    <a class="note-ref" id="{$id}-ref" href="#{$id}" aria-label="Note {$n}">
+      <xsl:if test="string($attach)">
+        <xsl:attribute name="data-attach"><xsl:value-of select="$attach"/></xsl:attribute>
+      </xsl:if>
+      <sup><xsl:value-of select="$n"/></sup>
+    </a>
   </xsl:template>
 
   <!-- "base base-a base-b" from a base class and whitespace-separated tokens (@type, @rend): one class per

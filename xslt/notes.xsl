@@ -17,9 +17,15 @@
         <xsl:call-template name="note-on-the-paper"/>
       </xsl:when>
       <xsl:otherwise>
+        <!-- A note attached by @target to a passage elsewhere (a seg, a paragraph) names it in data-attach:
+             the site builder moves the reference to the end of that passage, where the reader needs it. -->
+        <xsl:variable name="target" select="substring-after(substring-before(concat(normalize-space(@target), ' '), ' '), '#')"/>
         <xsl:call-template name="make-note-ref">
           <xsl:with-param name="id"><xsl:call-template name="note-id"/></xsl:with-param>
           <xsl:with-param name="n"><xsl:call-template name="note-number"/></xsl:with-param>
+          <xsl:with-param name="attach">
+            <xsl:if test="$target and not(ancestor::*[@xml:id = $target])"><xsl:value-of select="$target"/></xsl:if>
+          </xsl:with-param>
         </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
