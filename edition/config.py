@@ -36,6 +36,11 @@ class Config:
         default="site/pages", metadata={"doc": "Folder of Markdown pages (index.md is the home page)."}
     )
     output: str = field(default="_site", metadata={"doc": "Folder the site is written to."})
+    menu: list[str] = field(
+        default_factory=list,
+        metadata={"doc": "The site menu after Home, in order: \"documents\", \"people\", \"organisations\", "
+                         "\"places\", \"glossary\", \"search\" and the names of Markdown pages (empty: all)."},
+    )
     project_dir: Path = field(default=Path("."), metadata={"doc": "", "internal": True})
 
     def text_files(self) -> list[Path]:

@@ -16,6 +16,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import __version__, cite, examples, resources
+from .config import CONFIG_NAME
 from .diagnostics import Diagnostic, error
 from .model import REGISTER_FOLDERS, REGISTER_TITLES, VIEWS, Edition, view_page
 
@@ -90,10 +91,10 @@ def render_page(md: MarkdownIt, path: Path, text: str) -> tuple[str, list[Diagno
 def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
     """Every page of the site, rendered in memory."""
     env = environment()
-    common = {"edition": edition.config, "version": __version__, "built": edition.built,
-              "registers": [(folder, REGISTER_TITLES[kind]) for kind, folder in REGISTER_FOLDERS.items()
-                            if any(e.kind == kind for e in edition.entities.values())]}
     markdown_pages, diagnostics = read_markdown_pages(edition.config.pages_dir)
+    menu, problems = site_menu(edition, markdown_pages)
+    diagnostics.extend(problems)
+    common = {"edition": edition.config, "version": __version__, "built": edition.built, "menu": menu}
     pages = []
     home = markdown_pages.pop("index", None)
     pages.append(Page("index.html", env.get_template("home.html").render(
@@ -125,6 +126,33 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
         **common, root="../", pages=_menu(markdown_pages), current="search")))
     pages.extend(furniture_pages(edition, env, common, _menu(markdown_pages), [p.path for p in pages]))
     return pages, diagnostics
+
+
+def site_menu(edition: Edition, markdown_pages: dict) -> tuple[list[dict], list[Diagnostic]]:
+    """The menu after Home: the `menu` setting's entries in its order, or every section of the site."""
+    available = {"documents": "Documents"}
+    available.update({folder: REGISTER_TITLES[kind] for kind, folder in REGISTER_FOLDERS.items()
+                      if any(e.kind == kind for e in edition.entities.values())})
+    available.update({slug: page["title"] for slug, page in markdown_pages.items() if slug != "index"})
+    available["search"] = "Search"
+    chosen = edition.config.menu or list(available)
+    unknown = [key for key in chosen if key not in available]
+    problems = []
+    if unknown:
+        path = edition.config.project_dir / CONFIG_NAME
+        problems.append(error(path, _setting_line(path, "menu"), 1, "config-menu",
+                              f"menu entry '{unknown[0]}' is not a part of this site: use one of "
+                              f"{', '.join(available)}"))
+    return [{"key": key, "title": available[key]} for key in chosen if key in available], problems
+
+
+def _setting_line(path: Path, key: str) -> int:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((n for n, line in enumerate(lines, start=1) if line.strip().startswith(f"{key} ")
+                 or line.strip().startswith(f"{key}=")), 1)
 
 
 def register_pages(edition: Edition, env: Environment, common: dict, menu: list) -> list[Page]:

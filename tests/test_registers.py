@@ -197,3 +197,22 @@ def test_the_glossary_is_a_register_like_the_others(site) -> None:
     (term,) = document.xpath("//div[contains(@class, 'tei-text')]//a[@data-ref='term-secto']")
     assert term.get("href") == "../../glossary/term-secto/index.html" and term.get("data-note").startswith("Series indicator")
     assert "Glossary" in [words(a) for a in document.xpath("//header//nav//a")]
+
+
+def test_the_menu_follows_the_menu_setting(tmp_path, run) -> None:
+    import shutil
+    project = tmp_path / "edition"
+    shutil.copytree(ROOT / "texts", project / "texts")
+    shutil.copytree(ROOT / "site" / "pages", project / "site" / "pages")
+    shutil.copy(ROOT / "anchors.lock", project / "anchors.lock")
+    settings = (ROOT / "edition.toml").read_text(encoding="utf-8")
+    (project / "edition.toml").write_text(settings + 'menu = ["search", "documents", "method"]\n', encoding="utf-8")
+    code, _, _ = run(["build"], cwd=project)
+    assert code == 0
+    home = page(project / "_site", "index.html")
+    assert [words(a) for a in home.xpath("//header//nav//a")] == ["Home", "Search", "Documents", "Editorial method"]
+    (project / "edition.toml").write_text(settings + 'menu = ["documents", "letters"]\n', encoding="utf-8")
+    code, _, err = run(["build"], cwd=project)
+    line = len(settings.splitlines()) + 1
+    assert code == 1
+    assert err.splitlines()[0].startswith(f"edition.toml:{line}:1: error: menu entry 'letters' is not a part of this site: use one of documents, people,")
