@@ -99,11 +99,11 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
     home = markdown_pages.pop("index", None)
     pages.append(Page("index.html", env.get_template("home.html").render(
         **common, root="", body=home["html"] if home else "", documents=edition.documents,
-        pages=_menu(markdown_pages), current="home")))
+        current="home")))
     for slug, page in markdown_pages.items():
         pages.append(Page(f"{slug}/index.html", env.get_template("page.html").render(
-            **common, root="../", page=page, pages=_menu(markdown_pages), current=slug)))
-    pages.extend(document_list_pages(edition, env, common, _menu(markdown_pages)))
+            **common, root="../", page=page, current=slug)))
+    pages.extend(document_list_pages(edition, env, common))
     pages.append(Page(DOCUMENTS_JSON, documents_json(edition)))
     pages.append(Page(EDITION_ZIP, edition_zip(edition)))
     views = [{"name": view, "page": view_page(view)} for view in VIEWS]
@@ -114,17 +114,17 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
             pages.append(Page(f"{document.url}{view['page']}", env.get_template("document.html").render(
                 **common, root="../../", document=document, view=view, views=views, cite=citing,
                 redirects=redirects, moved_map=moved_map(redirects, document.id),
-                pages=_menu(markdown_pages), current="documents")))
+                current="documents")))
         pages.append(Page(f"{document.url}{CSL_JSON}",
                           json.dumps([cite.csl_json(edition.config, document, edition.built)],
                                      ensure_ascii=False, indent=2) + "\n"))
         pages.append(Page(f"{document.url}{BIBTEX}", cite.bibtex(edition.config, document, edition.built)))
         pages.append(Page(f"{document.url}{tei_source_name(document)}", document.path.read_bytes()))
-    pages.extend(departed_document_pages(edition, env, common, _menu(markdown_pages)))
-    pages.extend(register_pages(edition, env, common, _menu(markdown_pages)))
+    pages.extend(departed_document_pages(edition, env, common))
+    pages.extend(register_pages(edition, env, common))
     pages.append(Page("search/index.html", env.get_template("search.html").render(
-        **common, root="../", pages=_menu(markdown_pages), current="search")))
-    pages.extend(furniture_pages(edition, env, common, _menu(markdown_pages), [p.path for p in pages]))
+        **common, root="../", current="search")))
+    pages.extend(furniture_pages(edition, env, common, [p.path for p in pages]))
     return pages, diagnostics
 
 
@@ -155,7 +155,7 @@ def _setting_line(path: Path, key: str) -> int:
                  or line.strip().startswith(f"{key}=")), 1)
 
 
-def register_pages(edition: Edition, env: Environment, common: dict, menu: list) -> list[Page]:
+def register_pages(edition: Edition, env: Environment, common: dict) -> list[Page]:
     """Per register (people, organisations, places): an alphabetical index, and a page per entry listing
     every passage that names it."""
     pages = []
@@ -166,10 +166,10 @@ def register_pages(edition: Edition, env: Environment, common: dict, menu: list)
         heading = REGISTER_TITLES[kind]
         entries = [{"entity": e, "initial": (e.sort_key[:1] or "#").upper()} for e in entities]
         pages.append(Page(f"{folder}/index.html", env.get_template("register.html").render(
-            **common, root="../", heading=heading, entities=entries, pages=menu, current=folder)))
+            **common, root="../", heading=heading, entities=entries, current=folder)))
         for entity in entities:
             pages.append(Page(f"{entity.url}index.html", env.get_template("entity.html").render(
-                **common, root="../../", heading=heading, entity=entity, pages=menu, current=folder)))
+                **common, root="../../", heading=heading, entity=entity, current=folder)))
     return pages
 
 
@@ -203,13 +203,13 @@ def document_lists(edition: Edition) -> list[DocumentList]:
     return lists
 
 
-def furniture_pages(edition: Edition, env: Environment, common: dict, menu: list, paths: list[str]) -> list[Page]:
+def furniture_pages(edition: Edition, env: Environment, common: dict, paths: list[str]) -> list[Page]:
     """404.html, robots.txt and, when the site's address is known, sitemap.xml listing every HTML page."""
     base = edition.config.base_url.rstrip("/")
     # A host serves 404.html at any missing address, where relative links would lead nowhere: its links are
     # absolute when the edition's address is known.
     pages = [Page("404.html", env.get_template("404.html").render(
-        **common, root=f"{base}/" if base else "", pages=menu, current=""))]
+        **common, root=f"{base}/" if base else "", current=""))]
     robots = "User-agent: *\nAllow: /\n"
     if base:
         robots += f"Sitemap: {base}/sitemap.xml\n"
@@ -265,14 +265,14 @@ def documents_json(edition: Edition) -> str:
     } for d in edition.documents], ensure_ascii=False, indent=2) + "\n"
 
 
-def document_list_pages(edition: Edition, env: Environment, common: dict, menu: list) -> list[Page]:
+def document_list_pages(edition: Edition, env: Environment, common: dict) -> list[Page]:
     lists = document_lists(edition)
     pages = []
     for current in lists:
         root = "../" * current.path.count("/")
         pages.append(Page(f"{current.path}index.html", env.get_template("documents.html").render(
             **common, root=root, current_list=current, filters=_filters(lists), groups=_by_year_and_month(current.documents),
-            documents=current.documents, pages=menu, current="documents")))
+            documents=current.documents, current="documents")))
     return pages
 
 
@@ -330,7 +330,7 @@ def moved_map(redirects: list, document_id: str) -> dict[str, str]:
     return found
 
 
-def departed_document_pages(edition: Edition, env: Environment, common: dict, menu: list) -> list[Page]:
+def departed_document_pages(edition: Edition, env: Environment, common: dict) -> list[Page]:
     """A page at the address of each registered document that has left the texts, so its citations still
     lead somewhere: to where it went, or to why it was withdrawn."""
     live = {document.id for document in edition.documents}
@@ -340,7 +340,7 @@ def departed_document_pages(edition: Edition, env: Environment, common: dict, me
             continue
         page = env.get_template("moved.html").render(
             **common, root="../../", document_id=document_id, redirects=redirects,
-            moved_map=moved_map(redirects, document_id), pages=menu, current="documents")
+            moved_map=moved_map(redirects, document_id), current="documents")
         pages.extend(Page(f"documents/{document_id}/{view_page(view)}", page) for view in VIEWS)
     return pages
 
@@ -367,7 +367,3 @@ def read_markdown_pages(folder: Path) -> tuple[dict[str, dict], list[Diagnostic]
         problems.extend(found)
         pages[path.stem] = {"slug": path.stem, "title": title, "html": body}
     return pages, problems
-
-
-def _menu(pages: dict[str, dict]) -> list[dict]:
-    return [{"slug": slug, "title": page["title"]} for slug, page in pages.items()]

@@ -282,7 +282,7 @@ def test_a_missing_or_failing_pagefind_fails_the_build(run, edition_copy, monkey
 def search_page(bundled):
     """The search page as render.py renders it: search/index.html, below the site's root."""
     text = environment().get_template("search.html").render(
-        edition=bundled["config"], version=__version__, built=date(2024, 1, 1), menu=[], root="../", pages=[],
+        edition=bundled["config"], version=__version__, built=date(2024, 1, 1), menu=[], root="../",
         current="search")
     return html.fromstring(text)
 
