@@ -28,7 +28,7 @@ from pathlib import Path
 from lxml import etree
 
 from .diagnostics import Diagnostic, element_column, error, warning
-from .ids import CITABLE_UNITS
+from .ids import CITABLE_NAMES, CITABLE_UNITS
 from .model import TEI, XML_ID, Document
 
 REGISTRY_NAME = "anchors.lock"
@@ -41,8 +41,6 @@ REGISTRY_HEADER = """\
 #   <anchor> <document> <fingerprint> retired <reason, in words>
 """
 _CITABLE = {f"{{{TEI}}}{name}" for name in CITABLE_UNITS}
-_UNIT_NAMES = {"p": "a paragraph", "head": "a heading", "note": "a note", "item": "a list item",
-               "row": "a table row", "stamp": "a stamp"}
 
 
 @dataclass
@@ -70,9 +68,9 @@ class Anchor:
         title = self.document.metadata.title or self.document.id
         if self.is_document:
             return title
-        if self.id in self.document.paragraph_ids:
-            return f"paragraph {self.document.paragraph_ids.index(self.id) + 1} of {title}"
-        return f"{_UNIT_NAMES.get(self.kind, 'a passage')} ({self.id}) of {title}"
+        if self.document.paragraph_number(self.id):
+            return f"paragraph {self.document.paragraph_number(self.id)} of {title}"
+        return f"{CITABLE_NAMES.get(self.kind, 'a passage')} ({self.id}) of {title}"
 
 
 @dataclass

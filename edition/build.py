@@ -52,17 +52,24 @@ def load_edition(project_dir: Path) -> tuple[Config | None, list[Document], Repo
     return config, documents, report
 
 
+def read_valid_edition(project_dir: Path) -> tuple[Edition | None, Report]:
+    """The edition read, validated and enriched; None when any file has an error (the report says which)."""
+    config, documents, report = load_edition(project_dir)
+    if config is not None:
+        report.extend(validate_documents(documents))
+    if report.errors or config is None:
+        return None, report
+    return enrich(config, documents), report
+
+
 def build(project_dir: Path, out: Path | None = None) -> BuildResult:
     """Load, validate, enrich, transform, render, write: in that order, stopping before writing on any error."""
     started = time.perf_counter()
     result = BuildResult()
-    config, documents, result.report = load_edition(project_dir)
-    if config is not None:
-        result.report.extend(validate_documents(documents))
-    if result.report.errors or config is None:
+    edition, result.report = read_valid_edition(project_dir)
+    if edition is None:
         result.exit_code = ExitCode.INVALID
         return result
-    edition = enrich(config, documents)
     edition.built = build_date()
     result.report.extend(reserved_ids(edition))
     result.report.extend(check_anchors(edition))
@@ -75,7 +82,7 @@ def build(project_dir: Path, out: Path | None = None) -> BuildResult:
     if result.report.errors:
         result.exit_code = ExitCode.INVALID
         return result
-    result.out = out if out is not None else config.output_dir
+    result.out = out if out is not None else edition.config.output_dir
     try:
         result.pages, problems = write_site(pages, resources.STATIC, result.out, finish=search.index_site)
     except (OutputError, OSError) as exc:
@@ -161,18 +168,14 @@ class AnchorsResult:
 def register_anchors(project_dir: Path, update: bool) -> AnchorsResult:
     """Hold the valid texts to the anchor registry; with `update`, add new anchors and current fingerprints."""
     result = AnchorsResult()
-    config, documents, result.report = load_edition(project_dir)
-    if config is not None:
-        result.report.extend(validate_documents(documents))
-    if result.report.errors or config is None:
+    edition, result.report = read_valid_edition(project_dir)
+    if edition is None:
         result.exit_code = ExitCode.INVALID
         return result
-    edition = enrich(config, documents)
-    registry, problems = anchors.read_registry(config.project_dir)
-    live = anchors.live_anchors(edition.documents)
-    found, _ = anchors.check(registry, live)
+    registry, problems = anchors.read_registry(edition.config.project_dir)
     result.report.extend(problems)
     result.registry = registry.path
+    live = anchors.live_anchors(edition.documents)
     if update and not problems:
         text, result.added, result.updated = anchors.updated_text(registry, live)
         try:
@@ -182,9 +185,9 @@ def register_anchors(project_dir: Path, update: bool) -> AnchorsResult:
                                         f"cannot write the anchor registry: {exc.strerror}: make it writable")])
             result.exit_code = ExitCode.OUTPUT
             return result
-        registry, _ = anchors.read_registry(config.project_dir)
-        found, _ = anchors.check(registry, live)
-    result.report.extend(d for d in found if d.code != "anchor-text-changed" or not update)
+        registry, _ = anchors.read_registry(edition.config.project_dir)
+    found, _ = anchors.check(registry, live)
+    result.report.extend(found)
     result.unregistered = len(anchors.unregistered(registry, live))
     result.exit_code = result.report.exit_code
     return result

@@ -46,10 +46,10 @@ def permalink(config: Config, document: Document, anchor: str | None = None) -> 
 
 def paragraph_number(document: Document, anchor: str) -> int:
     """The paragraph's position in the document, counted from 1 in reading order."""
-    try:
-        return document.paragraph_ids.index(anchor) + 1
-    except ValueError:
-        raise ValueError(f"{anchor!r} is not the anchor of a paragraph of {document.id}") from None
+    number = document.paragraph_number(anchor)
+    if not number:
+        raise ValueError(f"{anchor!r} is not the anchor of a paragraph of {document.id}")
+    return number
 
 
 def paragraph_citation(config: Config, document: Document, anchor: str, built: Date,

@@ -111,6 +111,15 @@ def _check(raw: dict, path: Path, text: str) -> list[Diagnostic]:
     return problems
 
 
+def setting_line(project_dir: Path, key: str) -> int:
+    """The line of edition.toml that sets `key` (1 when it cannot be found), for a located diagnostic about a
+    value that only a later stage can judge."""
+    try:
+        return _key_line((project_dir / CONFIG_NAME).read_text(encoding="utf-8"), key)
+    except (OSError, UnicodeDecodeError):
+        return 1
+
+
 def _key_line(text: str, key: str) -> int:
     pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
     match = pattern.search(text)

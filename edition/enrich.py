@@ -7,6 +7,7 @@ from datetime import date as Date
 from lxml import etree
 
 from .config import Config
+from .ids import CITABLE_NAMES, CITABLE_UNITS
 from .model import NS, TEI, XML_ID, Document, Edition, Entity, Mention, Metadata, Withheld
 
 
@@ -89,7 +90,7 @@ def entity_mentions(documents: list[Document], entities: dict[str, Entity]) -> N
                     entity.mentions.append(mention)
 
 
-_CITABLE = {f"{{{TEI}}}{name}" for name in ("p", "head", "note", "item", "row", "stamp")}
+_CITABLE = {f"{{{TEI}}}{name}" for name in CITABLE_UNITS}
 # Left out of a snippet: the source's side of a choice (the reading text is quoted), what the reading view
 # leaves out, and notes within the passage (they are passages of their own).
 _NOT_QUOTED = {f"{{{TEI}}}{name}" for name in ("sic", "orig", "abbr", "del", "surplus", "note", "fw")}
@@ -98,13 +99,10 @@ _NOT_QUOTED = {f"{{{TEI}}}{name}" for name in ("sic", "orig", "abbr", "del", "su
 def _mention(document: Document, name) -> Mention:
     holder = next((a for a in name.iterancestors() if a.tag in _CITABLE and a.get(XML_ID)), None)
     anchor = holder.get(XML_ID) if holder is not None else document.id
-    number = document.paragraph_ids.index(anchor) + 1 if anchor in document.paragraph_ids else 0
-    where = f"paragraph {number}" if number else _PASSAGES.get(etree.QName(holder).localname, "") if holder is not None else ""
-    return Mention(document, anchor, number, _snippet(holder, name), where)
-
-
-_PASSAGES = {"head": "a heading", "note": "a note", "item": "a list item", "row": "a table row", "stamp": "a stamp",
-             "p": "a paragraph"}
+    number = document.paragraph_number(anchor)
+    where = f"paragraph {number}" if number else CITABLE_NAMES.get(etree.QName(holder).localname, "") \
+        if holder is not None else ""
+    return Mention(document, anchor, _snippet(holder, name), where)
 
 
 def _snippet(passage, name, words: int = 10) -> str:

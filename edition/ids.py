@@ -28,10 +28,13 @@ from lxml import etree
 
 from .config import CONFIG_NAME, load_config
 from .diagnostics import Diagnostic, ExitCode, Report, element_column, error
-from .load import expand_paths, load_document, not_tei_diagnostic, safe_parser, syntax_diagnostic
-from .model import TEI, XML_ID
+from .load import expand_paths, load_document, safe_parser
+from .model import TEI, XML_ID, Document
 
 CITABLE_UNITS = {"p": "p", "head": "h", "note": "n", "item": "i", "row": "r", "stamp": "s"}
+# Each unit in words, for readers following an anchor or a mention.
+CITABLE_NAMES = {"p": "a paragraph", "head": "a heading", "note": "a note", "item": "a list item",
+                 "row": "a table row", "stamp": "a stamp"}
 """The citable units of a document's text: TEI element name -> the kind letter their ids carry."""
 
 ID_PATTERN = "{document}-{kind}{number}"
@@ -118,7 +121,7 @@ def number_files(paths: list[Path], project_dir: Path, write: bool = True) -> Id
     run = IdsRun()
     sources = []
     for path in _files(paths, project_dir, run.report):
-        source, problems = _read(path)
+        source, problems = load_document(path)
         run.report.extend(problems)
         if source is not None:
             sources.append(source)
@@ -153,30 +156,7 @@ def _files(paths: list[Path], project_dir: Path, report: Report) -> list[Path]:
     return files
 
 
-@dataclass
-class _Source:
-    """A TEI file as read: its bytes and its parsed tree."""
-
-    path: Path
-    data: bytes
-    tree: etree._ElementTree
-
-
-def _read(path: Path) -> tuple[_Source | None, list[Diagnostic]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [error(path, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}")]
-    try:
-        root = etree.fromstring(data, safe_parser())
-    except etree.XMLSyntaxError as exc:
-        return None, [syntax_diagnostic(path, exc)]
-    if root.tag != f"{{{TEI}}}TEI":
-        return None, [not_tei_diagnostic(path, root)]
-    return _Source(path, data, root.getroottree()), []
-
-
-def _edition_ids(project_dir: Path, sources: list[_Source]) -> set[str]:
+def _edition_ids(project_dir: Path, sources: list[Document]) -> set[str]:
     """Every xml:id in the files being numbered and in the edition's other files: ids are unique edition-wide."""
     taken = {xml_id for source in sources for xml_id in _ids_in(source.tree)}
     if not (project_dir / CONFIG_NAME).is_file():
@@ -194,14 +174,14 @@ def _ids_in(tree) -> set[str]:
     return {element.get(XML_ID) for element in tree.iter(etree.Element) if element.get(XML_ID) is not None}
 
 
-def _number(source: _Source, taken: set[str]) -> tuple[Numbering | None, list[Diagnostic]]:
+def _number(source: Document, taken: set[str]) -> tuple[Numbering | None, list[Diagnostic]]:
     """The ids a document gains and its new bytes; None for a register, which has no text to number."""
     root = source.tree.getroot()
     if root.find(f"{{{TEI}}}text") is None:
         return None, []
     units = units_without_id(root)
     if not units:
-        return Numbering(source.path, [], source.data), []
+        return Numbering(source.path, [], source.source), []
     document_id = root.get(XML_ID)
     if document_id is None:
         return None, [_no_document_id(source)]
@@ -236,8 +216,8 @@ def _largest_number(document_id: str, kind: str, ids: set[str]) -> int:
     return max((int(match.group(1)) for match in map(form.fullmatch, ids) if match), default=0)
 
 
-def _no_document_id(source: _Source) -> Diagnostic:
-    line, col = element_column(_lines(source), source.tree.getroot())
+def _no_document_id(source: Document) -> Diagnostic:
+    line, col = element_column(source.source_lines, source.tree.getroot())
     return error(source.path, line, col, "document-id",
                  f"this document's <TEI> has no xml:id, so its new ids cannot be named: add "
                  f"xml:id=\"{source.path.stem}\" (or the document's id) to <TEI>, then run edition ids again")
@@ -273,28 +253,20 @@ def _decoded(data: bytes, tree) -> _Decoded:
     return _Decoded(b"", codec, data.decode(codec))
 
 
-def _decodable(source: _Source) -> bool:
+def _decodable(source: Document) -> bool:
     try:
-        decoded = _decoded(source.data, source.tree)
+        decoded = _decoded(source.source, source.tree)
     except (LookupError, UnicodeError):
         return False
-    return decoded.encode(decoded.text) == source.data
+    return decoded.encode(decoded.text) == source.source
 
 
-def _lines(source: _Source) -> list[str]:
-    """The file's lines, for locating a start tag's column; none when its encoding cannot be read."""
-    try:
-        return _decoded(source.data, source.tree).text.splitlines()
-    except (LookupError, UnicodeError):
-        return []
-
-
-def _insert_ids(source: _Source, new_ids: dict) -> bytes:
+def _insert_ids(source: Document, new_ids: dict) -> bytes:
     """The file's bytes with ` xml:id="…"` inserted in the start tag of each unit, and nothing else changed."""
     if not _decodable(source):
         raise _Refusal("ids-encoding", "edition ids cannot read and write this file's encoding without changing "
                        "it: save the file as UTF-8, or add the ids by hand")
-    decoded = _decoded(source.data, source.tree)
+    decoded = _decoded(source.source, source.tree)
     insertions = [(tag.attributes_end, f' xml:id="{new_ids[element]}"')
                   for tag, element in _paired(decoded.text, source.tree) if element in new_ids]
     data = decoded.encode(_spliced(decoded.text, insertions))

@@ -37,12 +37,12 @@ def parse_document(path: Path, data: bytes) -> tuple[Document | None, list[Diagn
     try:
         tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
     except etree.XMLSyntaxError as exc:
-        return None, [syntax_diagnostic(path, exc)]
+        return None, [_syntax_diagnostic(path, exc)]
     root = tree.getroot()
     if root.tag != f"{{{TEI}}}TEI":
-        return None, [not_tei_diagnostic(path, root)]
+        return None, [_not_tei(path, root)]
     text = _decode(data, tree.docinfo.encoding)
-    document = Document(path=path, tree=tree, source_lines=text.splitlines())
+    document = Document(path=path, tree=tree, source_lines=text.splitlines(), source=data)
     document.id = root.get(XML_ID) or path.stem
     has_text = root.find(f"{{{TEI}}}text") is not None
     document.kind = "document" if has_text else "register"
@@ -57,13 +57,13 @@ def _decode(data: bytes, encoding: str | None) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def syntax_diagnostic(path: Path, exc: etree.XMLSyntaxError) -> Diagnostic:
+def _syntax_diagnostic(path: Path, exc: etree.XMLSyntaxError) -> Diagnostic:
     line, col = exc.position if exc.position else (1, 1)
     message = _plain_syntax_message(re.sub(r", line \d+, column \d+$", "", exc.msg or "not well-formed XML"))
     return error(path, line, col, "not-well-formed", f"not well-formed XML: {message}")
 
 
-def not_tei_diagnostic(path: Path, root) -> Diagnostic:
+def _not_tei(path: Path, root) -> Diagnostic:
     qname = etree.QName(root)
     if qname.localname == "TEI":
         what = f"its root element TEI is in the namespace '{qname.namespace or ''}'"

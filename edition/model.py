@@ -75,7 +75,6 @@ class Mention:
 
     document: Document
     anchor: str  # the xml:id of the paragraph (or citable unit) holding the name, or the document's id
-    paragraph: int  # the paragraph's number in the document, 0 when the name is outside the paragraphs
     snippet: str  # the words around the name
     where: str = ""  # the passage in words: "paragraph 2", "a note", "a stamp"; "" for the document's furniture
 
@@ -112,6 +111,7 @@ class Document:
     path: Path
     tree: etree._ElementTree
     source_lines: list[str]
+    source: bytes = b""  # the file as read, published as it is (TEI download, the edition's zip)
     id: str = ""
     kind: str = "document"  # "document" (has a text) or "register" (a standOff of people, places, orgs)
     metadata: Metadata = field(default_factory=Metadata)
@@ -129,6 +129,10 @@ class Document:
     def url(self) -> str:
         """The document page's path within the site."""
         return f"documents/{self.id}/"
+
+    def paragraph_number(self, anchor: str) -> int:
+        """The paragraph's position in the document, counted from 1 in reading order; 0 if it is none."""
+        return self.paragraph_ids.index(anchor) + 1 if anchor in self.paragraph_ids else 0
 
 
 @dataclass

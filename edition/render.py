@@ -16,7 +16,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import __version__, cite, examples, resources
-from .config import CONFIG_NAME
+from .config import CONFIG_NAME, setting_line
 from .diagnostics import Diagnostic, error
 from .model import REGISTER_FOLDERS, REGISTER_TITLES, VIEWS, Edition, view_page
 
@@ -119,7 +119,7 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
                           json.dumps([cite.csl_json(edition.config, document, edition.built)],
                                      ensure_ascii=False, indent=2) + "\n"))
         pages.append(Page(f"{document.url}{BIBTEX}", cite.bibtex(edition.config, document, edition.built)))
-        pages.append(Page(f"{document.url}{tei_source_name(document)}", document.path.read_bytes()))
+        pages.append(Page(f"{document.url}{tei_source_name(document)}", document.source))
     pages.extend(departed_document_pages(edition, env, common))
     pages.extend(register_pages(edition, env, common))
     pages.append(Page("search/index.html", env.get_template("search.html").render(
@@ -139,20 +139,11 @@ def site_menu(edition: Edition, markdown_pages: dict) -> tuple[list[dict], list[
     unknown = [key for key in chosen if key not in available]
     problems = []
     if unknown:
-        path = edition.config.project_dir / CONFIG_NAME
-        problems.append(error(path, _setting_line(path, "menu"), 1, "config-menu",
+        problems.append(error(edition.config.project_dir / CONFIG_NAME,
+                              setting_line(edition.config.project_dir, "menu"), 1, "config-menu",
                               f"menu entry '{unknown[0]}' is not a part of this site: use one of "
                               f"{', '.join(available)}"))
     return [{"key": key, "title": available[key]} for key in chosen if key in available], problems
-
-
-def _setting_line(path: Path, key: str) -> int:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 1
-    return next((n for n, line in enumerate(lines, start=1) if line.strip().startswith(f"{key} ")
-                 or line.strip().startswith(f"{key}=")), 1)
 
 
 def register_pages(edition: Edition, env: Environment, common: dict) -> list[Page]:
@@ -239,7 +230,7 @@ def edition_zip(edition: Edition) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for document in sorted([*edition.documents, *edition.registers], key=lambda d: d.path.name):
             archive.writestr(zipfile.ZipInfo(_archive_name(edition, document), date_time=stamp),
-                             document.path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED)
+                             document.source, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

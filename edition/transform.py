@@ -70,8 +70,8 @@ def _name_target(pointer, target: Document, anchor: str) -> None:
     for child in list(pointer):
         pointer.remove(child)
     name = target.metadata.title or target.id
-    if anchor in target.paragraph_ids:
-        name += f", paragraph {target.paragraph_ids.index(anchor) + 1}"
+    if target.paragraph_number(anchor):
+        name += f", paragraph {target.paragraph_number(anchor)}"
     pointer.text = name
 
 
@@ -120,8 +120,8 @@ def link_names(root, edition: Edition) -> None:
     one (a note reference), stays as it is: links cannot nest."""
     for name in root.iterfind(".//*[@data-ref]"):
         entity = next((edition.entities[i] for i in name.get("data-ref").split() if i in edition.entities), None)
-        if entity is None or name.tag == "a" or any(a.tag == "a" for a in name.iterancestors()) \
-                or name.find(".//a") is not None or name.tag not in ("span",):
+        if entity is None or name.tag != "span" or name.find(".//a") is not None \
+                or any(a.tag == "a" for a in name.iterancestors()):
             continue
         name.tag = "a"
         name.set("href", f"../../{entity.url}index.html")

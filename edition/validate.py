@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from functools import lru_cache
-from pathlib import Path
 
 from lxml import etree, isoschematron
 

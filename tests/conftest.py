@@ -46,3 +46,14 @@ def edition_copy(tmp_path):
         return target
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The bundled edition, built once for all the tests that only read the site."""
+    from edition.build import build
+
+    out = tmp_path_factory.mktemp("site") / "_site"
+    result = build(ROOT, out)
+    assert result.exit_code == 0, [d.format() for d in result.report.diagnostics]
+    return out

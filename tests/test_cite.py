@@ -25,11 +25,9 @@ from lxml import etree
 
 from conftest import ROOT
 from edition import cite
-from edition.build import load_edition
+from edition.build import read_valid_edition
 from edition.config import Config
-from edition.enrich import enrich
 from edition.model import Document, Edition, Metadata
-from edition.validate import validate_documents
 
 GOLDEN_CITATIONS = Path(__file__).resolve().parent / "golden" / "citations"
 BUILT = date(2026, 12, 1)
@@ -73,10 +71,9 @@ CSL_TYPES = frozenset("""
 @lru_cache(maxsize=1)
 def bundled_edition() -> Edition:
     """The bundled edition, loaded, validated and enriched as `edition build` does before it writes."""
-    config, documents, report = load_edition(ROOT)
-    report.extend(validate_documents(documents))
-    assert config is not None and not report.errors, [d.format() for d in report.diagnostics]
-    return enrich(config, documents)
+    edition, report = read_valid_edition(ROOT)
+    assert edition is not None, [d.format() for d in report.diagnostics]
+    return edition
 
 
 def bundled(document_id: str) -> Document:

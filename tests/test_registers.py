@@ -6,21 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 from lxml import etree, html
 
 from conftest import ROOT
-from edition.build import build
 
 TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "_site"
-    result = build(ROOT, out)
-    assert result.exit_code == 0, [d.format() for d in result.report.diagnostics]
-    return out
 
 
 def page(site: Path, path: str):

@@ -21,8 +21,7 @@ from lxml import etree, html
 
 from conftest import ROOT
 from edition import __version__, search
-from edition.build import build, load_edition
-from edition.enrich import enrich
+from edition.build import read_valid_edition
 from edition.render import environment
 
 TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
@@ -61,20 +60,11 @@ def node() -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "_site"
-    result = build(ROOT, out)
-    assert result.exit_code == 0, [d.format() for d in result.report.diagnostics]
-    return out
-
-
-@pytest.fixture(scope="module")
 def bundled() -> dict:
     """What the bundled edition holds, from its sources (plain values: they are shown when a test fails)."""
-    config, documents, report = load_edition(ROOT)
-    assert not report.errors
-    edition = enrich(config, documents)
-    documents = edition.documents
+    edition, report = read_valid_edition(ROOT)
+    assert edition is not None, [d.format() for d in report.diagnostics]
+    config, documents = edition.config, edition.documents
     return {
         "config": config,
         "documents": len(documents),

@@ -1,6 +1,5 @@
 """Checks on the built site of the bundled edition: (page, XPath, expected) as a reader would verify them."""
 
-from pathlib import Path
 
 import pytest
 from lxml import etree, html
@@ -11,14 +10,6 @@ from edition.build import build
 TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
 SECTO = "documents/secto-8/index.html"
 SECTO_DIPLOMATIC = "documents/secto-8/diplomatic.html"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "_site"
-    result = build(ROOT, out)
-    assert result.exit_code == 0, [d.format() for d in result.report.diagnostics]
-    return out
 
 
 @pytest.fixture(scope="module")
