@@ -34,10 +34,12 @@ BIBTEX = "citation.bib"
 
 @dataclass(frozen=True)
 class Page:
-    """One file of the site: its path below the site's root and its content (text, or bytes as they are)."""
+    """One file of the site: its path below the site's root and its content (text, or bytes as they are);
+    an HTML page also has its canonical address, which the sitemap lists."""
 
     path: str
     content: str | bytes
+    canonical: str = ""
 
 
 def environment() -> Environment:
@@ -97,12 +99,10 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
     common = {"edition": edition.config, "version": __version__, "built": edition.built, "menu": menu}
     pages = []
     home = markdown_pages.pop("index", None)
-    pages.append(Page("index.html", env.get_template("home.html").render(
-        **common, root="", body=home["html"] if home else "", documents=edition.documents,
-        current="home")))
+    pages.append(html_page(env, "home.html", "index.html", common, body=home["html"] if home else "",
+                           documents=edition.documents, current="home"))
     for slug, page in markdown_pages.items():
-        pages.append(Page(f"{slug}/index.html", env.get_template("page.html").render(
-            **common, root="../", page=page, current=slug)))
+        pages.append(html_page(env, "page.html", f"{slug}/index.html", common, page=page, current=slug))
     pages.extend(document_list_pages(edition, env, common))
     pages.append(Page(DOCUMENTS_JSON, documents_json(edition)))
     pages.append(Page(EDITION_ZIP, edition_zip(edition)))
@@ -111,10 +111,11 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
         redirects = edition.redirects.get(document.id, [])
         citing = document_citing(edition, document)
         for view in views:
-            pages.append(Page(f"{document.url}{view['page']}", env.get_template("document.html").render(
-                **common, root="../../", document=document, view=view, views=views, cite=citing,
-                redirects=redirects, moved_map=moved_map(redirects, document.id),
-                current="documents")))
+            # Both views are one text: the canonical address is the document's own, whichever view is shown.
+            pages.append(html_page(env, "document.html", f"{document.url}{view['page']}", common,
+                                   canonical_path=document.url, document=document, view=view, views=views,
+                                   cite=citing, redirects=redirects, moved_map=moved_map(redirects, document.id),
+                                   current="documents"))
         pages.append(Page(f"{document.url}{CSL_JSON}",
                           json.dumps([cite.csl_json(edition.config, document, edition.built)],
                                      ensure_ascii=False, indent=2) + "\n"))
@@ -122,10 +123,28 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
         pages.append(Page(f"{document.url}{tei_source_name(document)}", document.source))
     pages.extend(departed_document_pages(edition, env, common))
     pages.extend(register_pages(edition, env, common))
-    pages.append(Page("search/index.html", env.get_template("search.html").render(
-        **common, root="../", current="search")))
-    pages.extend(furniture_pages(edition, env, common, [p.path for p in pages]))
+    pages.append(html_page(env, "search.html", "search/index.html", common, current="search"))
+    pages.extend(furniture_pages(edition, env, common, [p.canonical for p in pages if p.canonical]))
     return pages, diagnostics
+
+
+def html_page(env: Environment, template: str, path: str, common: dict, canonical_path: str | None = None,
+              **context) -> Page:
+    """One HTML page at `path` in the site: its links relative to the site's root (so the site works under
+    any base path), and its canonical address (the page itself unless `canonical_path` names another)."""
+    canonical = canonical_url(common["edition"], path, canonical_path)
+    return Page(path, env.get_template(template).render(
+        **common, **context, root="../" * path.count("/"), canonical=canonical), canonical)
+
+
+def canonical_url(config, path: str, canonical_path: str | None = None) -> str:
+    """Absolute, and without `index.html`, when the site's address is known; otherwise the canonical page's
+    file name relative to the page (a page and its canonical page share a folder)."""
+    target = canonical_path if canonical_path is not None else path
+    base = config.base_url.rstrip("/")
+    if base:
+        return f"{base}/{target.removesuffix('index.html')}"
+    return target.rsplit("/", 1)[-1] or "index.html"
 
 
 def site_menu(edition: Edition, markdown_pages: dict) -> tuple[list[dict], list[Diagnostic]]:
@@ -156,11 +175,11 @@ def register_pages(edition: Edition, env: Environment, common: dict) -> list[Pag
             continue
         heading = REGISTER_TITLES[kind]
         entries = [{"entity": e, "initial": (e.sort_key[:1] or "#").upper()} for e in entities]
-        pages.append(Page(f"{folder}/index.html", env.get_template("register.html").render(
-            **common, root="../", heading=heading, entities=entries, current=folder)))
+        pages.append(html_page(env, "register.html", f"{folder}/index.html", common, heading=heading,
+                               entities=entries, current=folder))
         for entity in entities:
-            pages.append(Page(f"{entity.url}index.html", env.get_template("entity.html").render(
-                **common, root="../../", heading=heading, entity=entity, current=folder)))
+            pages.append(html_page(env, "entity.html", f"{entity.url}index.html", common, heading=heading,
+                                   entity=entity, current=folder))
     return pages
 
 
@@ -194,19 +213,19 @@ def document_lists(edition: Edition) -> list[DocumentList]:
     return lists
 
 
-def furniture_pages(edition: Edition, env: Environment, common: dict, paths: list[str]) -> list[Page]:
-    """404.html, robots.txt and, when the site's address is known, sitemap.xml listing every HTML page."""
+def furniture_pages(edition: Edition, env: Environment, common: dict, canonicals: list[str]) -> list[Page]:
+    """404.html, robots.txt and, when the site's address is known, sitemap.xml listing the canonical address
+    of every HTML page (a document once, whichever views it has)."""
     base = edition.config.base_url.rstrip("/")
     # A host serves 404.html at any missing address, where relative links would lead nowhere: its links are
     # absolute when the edition's address is known.
     pages = [Page("404.html", env.get_template("404.html").render(
-        **common, root=f"{base}/" if base else "", current=""))]
+        **common, root=f"{base}/" if base else "", canonical="", current=""))]
     robots = "User-agent: *\nAllow: /\n"
     if base:
         robots += f"Sitemap: {base}/sitemap.xml\n"
-        urls = sorted(p.removesuffix("index.html") for p in paths if p.endswith(".html") and p != "404.html")
-        entries = "".join(f"  <url><loc>{escape(base)}/{escape(u)}</loc><lastmod>{edition.built.isoformat()}</lastmod></url>\n"
-                          for u in urls)
+        entries = "".join(f"  <url><loc>{escape(url)}</loc><lastmod>{edition.built.isoformat()}</lastmod></url>\n"
+                          for url in sorted(set(canonicals)))
         pages.append(Page("sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
                           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n"))
     pages.append(Page("robots.txt", robots))
@@ -260,10 +279,9 @@ def document_list_pages(edition: Edition, env: Environment, common: dict) -> lis
     lists = document_lists(edition)
     pages = []
     for current in lists:
-        root = "../" * current.path.count("/")
-        pages.append(Page(f"{current.path}index.html", env.get_template("documents.html").render(
-            **common, root=root, current_list=current, filters=_filters(lists), groups=_by_year_and_month(current.documents),
-            documents=current.documents, current="documents")))
+        pages.append(html_page(env, "documents.html", f"{current.path}index.html", common, current_list=current,
+                               filters=_filters(lists), groups=_by_year_and_month(current.documents),
+                               documents=current.documents, current="documents"))
     return pages
 
 
@@ -329,10 +347,10 @@ def departed_document_pages(edition: Edition, env: Environment, common: dict) ->
     for document_id, redirects in sorted(edition.redirects.items()):
         if document_id in live:
             continue
-        page = env.get_template("moved.html").render(
-            **common, root="../../", document_id=document_id, redirects=redirects,
-            moved_map=moved_map(redirects, document_id), current="documents")
-        pages.extend(Page(f"documents/{document_id}/{view_page(view)}", page) for view in VIEWS)
+        pages.extend(html_page(env, "moved.html", f"documents/{document_id}/{view_page(view)}", common,
+                               canonical_path=f"documents/{document_id}/", document_id=document_id,
+                               redirects=redirects, moved_map=moved_map(redirects, document_id), current="documents")
+                     for view in VIEWS)
     return pages
 
 

@@ -116,7 +116,7 @@ def _citation_text(parent, citation: str, element_id: str) -> None:
 
 def link_names(root, edition: Edition) -> None:
     """Make each name that points to a register entry a link to the entry's page, carrying its short
-    identification (shown on hover and focus by the stylesheet). A name already inside a link, or holding
+    identification (shown in a popover on hover and focus by names.js). A name already inside a link, or holding
     one (a note reference), stays as it is: links cannot nest."""
     for name in root.iterfind(".//*[@data-ref]"):
         entity = next((edition.entities[i] for i in name.get("data-ref").split() if i in edition.entities), None)

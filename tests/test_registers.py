@@ -146,8 +146,21 @@ def test_site_furniture_404_robots_and_sitemap(site) -> None:
     assert (site / "robots.txt").read_text() == "User-agent: *\nAllow: /\nSitemap: https://edition.example.org/sitemap.xml\n"
     sitemap = etree.parse(str(site / "sitemap.xml"))
     locations = sitemap.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
-    assert sorted(locations) == sorted("https://edition.example.org/" + p.removesuffix("index.html") for p in pages)
+    # Each page once, at its canonical address: a document's diplomatic view is the document's page.
+    pages = {p.relative_to(site).as_posix().removesuffix("index.html").removesuffix("diplomatic.html")
+             for p in site.rglob("*.html") if p.name != "404.html"}
+    assert sorted(locations) == sorted("https://edition.example.org/" + p for p in pages)
+
+
+def test_every_page_names_its_canonical_address(site) -> None:
+    for path in sorted(site.rglob("*.html")):
+        relative = path.relative_to(site).as_posix()
+        canonical = page(site, relative).xpath("/html/head/link[@rel='canonical']/@href")
+        if relative == "404.html":
+            assert canonical == [], "a page served at any missing address has no address of its own"
+            continue
+        expected = relative.removesuffix("index.html").removesuffix("diplomatic.html")
+        assert canonical == [f"https://edition.example.org/{expected}"], relative
 
 
 def test_downloads_are_the_tei_as_committed(site) -> None:

@@ -22,7 +22,7 @@ from lxml import etree, html
 from conftest import ROOT
 from edition import __version__, search
 from edition.build import read_valid_edition
-from edition.render import environment
+from edition.render import environment, html_page
 
 TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
 SECTO = "documents/secto-8/index.html"
@@ -271,10 +271,9 @@ def test_a_missing_or_failing_pagefind_fails_the_build(run, edition_copy, monkey
 @pytest.fixture(scope="module")
 def search_page(bundled):
     """The search page as render.py renders it: search/index.html, below the site's root."""
-    text = environment().get_template("search.html").render(
-        edition=bundled["config"], version=__version__, built=date(2024, 1, 1), menu=[], root="../",
-        current="search")
-    return html.fromstring(text)
+    common = {"edition": bundled["config"], "version": __version__, "built": date(2024, 1, 1), "menu": []}
+    page = html_page(environment(), "search.html", "search/index.html", common, current="search")
+    return html.fromstring(page.content)
 
 
 def test_the_search_page_has_a_labelled_search_box_and_says_what_search_needs(search_page):

@@ -200,7 +200,7 @@ def test_both_views_have_pages_with_the_same_anchors_and_a_switch(site):
         switch = {a.get("data-view"): a for a in page.xpath("//nav[@class='views']//a")}
         assert {v: a.get("href") for v, a in switch.items()} == {"reading": "index.html", "diplomatic": "diplomatic.html"}
         assert switch[current].get("aria-current") == "page"
-        assert page.xpath("//script/@src") == ["../../static/view.js", "../../static/cite.js"]
+        assert page.xpath("//script/@src") == ["../../static/view.js", "../../static/cite.js", "../../static/names.js"]
 
 
 def test_stylesheet_messages_become_warnings_on_the_document():
