@@ -36,6 +36,10 @@ class Config:
         default="site/pages", metadata={"doc": "Folder of Markdown pages (index.md is the home page)."}
     )
     output: str = field(default="_site", metadata={"doc": "Folder the site is written to."})
+    templates: str = field(
+        default="", metadata={"doc": "Folder of Jinja2 templates that replace the built-in ones of the same "
+                                     "name (empty: the built-in ones only)."}
+    )
     menu: list[str] = field(
         default_factory=list,
         metadata={"doc": "The site menu after Home, in order: \"documents\", \"people\", \"organisations\", "
@@ -53,6 +57,10 @@ class Config:
     @property
     def pages_dir(self) -> Path:
         return self.project_dir / self.pages
+
+    @property
+    def templates_dir(self) -> Path | None:
+        return self.project_dir / self.templates if self.templates else None
 
     @property
     def output_dir(self) -> Path:
@@ -106,6 +114,11 @@ def _check(raw: dict, path: Path, text: str) -> list[Diagnostic]:
             wanted = "a string in double quotes"
         if not ok:
             problems.append(error(path, line, 1, "config-type", f"setting '{key}' must be {wanted}"))
+    templates = raw.get("templates")
+    if isinstance(templates, str) and templates and not (path.parent / templates).is_dir():
+        problems.append(error(path, _key_line(text, "templates"), 1, "config-templates",
+                              f"the templates folder '{templates}' does not exist: create it, or remove the "
+                              f"setting to use the built-in templates"))
     if "title" not in raw:
         problems.append(error(path, 1, 1, "config-missing-key", "setting 'title' is required: add title = \"…\""))
     return problems

@@ -113,22 +113,24 @@ def render(example: Example, document: Document) -> str:
     views = []
     for view in VIEWS:
         html, _ = transform_document(document, view)
-        views.append(f'<div class="example-view"><p class="example-view-name">{view.capitalize()} view</p>\n'
-                     f"{_ids_of_view(html, view)}</div>")
+        name = f"{example.document_id}--{view}-name"
+        views.append(f'<div class="example-view"><p class="example-view-name" id="{name}">{view.capitalize()} view</p>\n'
+                     f"{_ids_of_view(html, view, name)}</div>")
     return (f'<figure class="example" id="{example.document_id}">\n'
             f'<pre class="example-source"><code class="language-xml">{escape(example.source)}</code></pre>\n'
             f'<div class="example-views">\n{"".join(views)}\n</div>\n</figure>\n')
 
 
-def _ids_of_view(html: str, view: str) -> str:
+def _ids_of_view(html: str, view: str, name: str) -> str:
     # Both views of an example stand on one page, where an id may occur once: each view's ids, and the links
-    # within it, get the view's name as a suffix.
+    # within it, get the view's name as a suffix. A labelled region (the notes) is labelled with the view's
+    # name too, so the two regions' names differ ("Notes, Reading view").
     fragment = lxml.html.fragment_fromstring(html, create_parent="div")
     for element in fragment.iter():
         if element.get("id"):
             element.set("id", f"{element.get('id')}--{view}")
         if element.get("aria-labelledby"):
-            element.set("aria-labelledby", f"{element.get('aria-labelledby')}--{view}")
+            element.set("aria-labelledby", f"{element.get('aria-labelledby')}--{view} {name}")
         if element.get("href", "").startswith("#"):
             element.set("href", f"{element.get('href')}--{view}")
     return "".join(lxml.html.tostring(child, encoding="unicode") for child in fragment)

@@ -42,10 +42,12 @@ class Page:
     canonical: str = ""
 
 
-def environment() -> Environment:
-    """The Jinja2 environment: HTML autoescaped, undefined names an error rather than an empty string."""
+def environment(templates_dir: Path | None = None) -> Environment:
+    """The Jinja2 environment: HTML autoescaped, undefined names an error rather than an empty string; an
+    edition's own templates folder, when it has one, comes before the built-in templates."""
+    folders = [str(templates_dir)] if templates_dir else []
     return Environment(
-        loader=FileSystemLoader(str(resources.TEMPLATES)),
+        loader=FileSystemLoader([*folders, str(resources.TEMPLATES)]),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -92,7 +94,7 @@ def render_page(md: MarkdownIt, path: Path, text: str) -> tuple[str, list[Diagno
 
 def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
     """Every page of the site, rendered in memory."""
-    env = environment()
+    env = environment(edition.config.templates_dir)
     markdown_pages, diagnostics = read_markdown_pages(edition.config.pages_dir)
     menu, problems = site_menu(edition, markdown_pages)
     diagnostics.extend(problems)

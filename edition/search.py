@@ -14,6 +14,7 @@ diagnostic naming what Pagefind said.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import re
@@ -68,8 +69,19 @@ def build_index(site: Path) -> Indexed:
     if (site / FOLDER).exists():
         raise IndexFailure(f"a page of the site is at {FOLDER}/, where the search index goes: "
                            f"give that page another name")
-    files = asyncio.run(_index(site))
+    files = _run(_index(site))
     return Indexed(files=files, pages=indexed_pages(site))
+
+
+def _run(work):
+    """Run the coroutine to its end. A caller with an event loop already running in its thread (a notebook,
+    a browser driven from the same thread) cannot start another there, so it runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work).result()
 
 
 def indexed_pages(site: Path) -> int:

@@ -57,3 +57,21 @@ def site(tmp_path_factory) -> Path:
     result = build(ROOT, out)
     assert result.exit_code == 0, [d.format() for d in result.report.diagnostics]
     return out
+
+
+@pytest.fixture(scope="session")
+def served_site(site):
+    """The bundled site over HTTP on 127.0.0.1, for the browser: its base address, ending in '/'."""
+    from sitecheck import serve
+
+    with serve(site) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright launches Debian's Chromium with the flags a closed network needs, never a browser
+    of its own (which `playwright install` would download, and cannot here)."""
+    from sitecheck import CHROMIUM_FLAGS, chromium
+
+    return {**browser_type_launch_args, "executable_path": chromium(), "args": CHROMIUM_FLAGS}

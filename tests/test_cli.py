@@ -136,6 +136,21 @@ def test_config_errors_are_located_with_a_suggestion(run, edition_copy):
     ]
 
 
+def test_an_editions_templates_replace_the_built_in_ones_of_the_same_name(run, edition_copy):
+    project = edition_copy("valid")
+    (project / "edition.toml").write_text('title = "T"\ntemplates = "layout"\n')
+    code, _, err = run(["build"], cwd=project)
+    assert (code, err.splitlines()[0]) == (1, "edition.toml:2:1: error: the templates folder 'layout' does not exist: "
+                                              "create it, or remove the setting to use the built-in templates "
+                                              "[config-templates]")
+    (project / "layout").mkdir()
+    (project / "layout" / "404.html").write_text('{% extends "base.html" %}{% block main %}<p>Lost.</p>{% endblock %}')
+    code, _, err = run(["build"], cwd=project)
+    assert code == 0, err
+    assert "<p>Lost.</p>" in (project / "_site" / "404.html").read_text()
+    assert 'class="site-header"' in (project / "_site" / "404.html").read_text()  # base.html is the built-in one
+
+
 def test_build_does_not_touch_sources(run, edition_copy):
     project = edition_copy("valid")
     before = _snapshot(project / "texts")

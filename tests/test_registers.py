@@ -1,10 +1,9 @@
 """The registers on the built site: an index per register, a page per entry listing every passage that names
-it, names in the texts linked to their entries; and no internal link or fragment broken anywhere."""
+it, names in the texts linked to their entries."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from lxml import etree, html
 
@@ -74,35 +73,6 @@ def test_names_in_the_text_link_to_their_entries_with_their_identification(site)
 def test_the_menu_lists_the_registers(site) -> None:
     menu = [words(a) for a in page(site, "index.html").xpath("//header//nav//a")]
     assert menu[:5] == ["Home", "Documents", "People", "Organisations", "Places"]
-
-
-def internal_links(site: Path):
-    """(page, href) for every link and resource of every HTML page that stays on the site."""
-    for path in sorted(site.rglob("*.html")):
-        root = html.parse(str(path)).getroot()
-        for href in root.xpath("//a/@href | //link/@href | //script/@src | //img/@src"):
-            parts = urlsplit(href)
-            if not parts.scheme and not parts.netloc:
-                yield path, href
-
-
-def test_no_internal_link_or_fragment_is_broken(site) -> None:
-    broken = []
-    ids: dict[Path, set[str]] = {}
-    for path, href in internal_links(site):
-        parts = urlsplit(href)
-        target = (path.parent / unquote(parts.path)).resolve() if parts.path else path.resolve()
-        if target.is_dir():
-            target = target / "index.html"
-        if not target.is_file():
-            broken.append(f"{path.relative_to(site)}: {href} (no such file)")
-            continue
-        if parts.fragment and target.suffix == ".html":
-            if target not in ids:
-                ids[target] = set(html.parse(str(target)).getroot().xpath("//@id"))
-            if unquote(parts.fragment) not in ids[target]:
-                broken.append(f"{path.relative_to(site)}: {href} (no such anchor)")
-    assert broken == []
 
 
 def test_the_documents_list_is_chronological_grouped_and_filterable(site) -> None:

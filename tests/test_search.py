@@ -145,6 +145,9 @@ def test_mona_lisa_leads_to_its_paragraph_of_secto_8(ask, served, site):
     pages = {path_of(result["url"], served): result for result in answer["results"]}
     assert SECTO in pages, sorted(pages)
     assert not [page for page in pages if page.endswith("diplomatic.html")]
+    # A register entry is found by its name and identification, not by the passages it quotes, which would
+    # only push the documents they come from down the list.
+    assert not [page for page in pages if page.startswith(("people/", "places/", "organisations/", "glossary/"))]
     secto = pages[SECTO]
     assert secto["meta"]["title"].startswith("Telegram From Secretary of State Rusk")
     assert secto["meta"]["date"] == "13 December 1962, 11:00 (UTC+01:00)"

@@ -12,7 +12,8 @@
   popover.className = "name-popover";
   popover.setAttribute("role", "tooltip");
   popover.hidden = true;
-  document.body.appendChild(popover);
+  // Inside the main landmark, like the text it belongs to (main is not positioned: page coordinates hold).
+  (document.querySelector("main") || document.body).appendChild(popover);
 
   var shownFor = null;
   var hideTimer = null;

@@ -138,7 +138,12 @@
     history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
   }
 
+  // Each filter value's label, so its count can follow the search: {name: {value: label}}.
+  var counts = {};
+  var totals = {};
+
   function buildFilters(available, params) {
+    totals = available;
     FILTERS.forEach(function (filter) {
       var values = available[filter.name];
       if (!values || !Object.keys(values).length) return;
@@ -149,15 +154,24 @@
           var id = "filter-" + filter.name + "-" + i;
           var box = element("input", { type: "checkbox", id: id, name: filter.name, value: value });
           box.checked = params.getAll(filter.name).indexOf(value) !== -1;
-          var count = values[value];
-          fieldset.appendChild(element("div", { class: "search-choice" }, [
-            box,
-            element("label", { for: id }, [value + " (" + count + ")"]),
-          ]));
+          var label = element("label", { for: id }, [value + " (" + values[value] + ")"]);
+          counts[filter.name] = counts[filter.name] || {};
+          counts[filter.name][value] = label;
+          fieldset.appendChild(element("div", { class: "search-choice" }, [box, label]));
         });
       filterBox.appendChild(fieldset);
     });
     filterSection.hidden = !filterBox.children.length;
+  }
+
+  // The counts say how many of the current results each value would keep (all documents before a search).
+  function showCounts(available) {
+    Object.keys(counts).forEach(function (name) {
+      Object.keys(counts[name]).forEach(function (value) {
+        var n = (available[name] && available[name][value]) || 0;
+        counts[name][value].textContent = value + " (" + n + ")";
+      });
+    });
   }
 
   function snippet(passage) {
@@ -223,12 +237,14 @@
     found = [];
     shown = 0;
     if (!term && !chosen.count) {
+      showCounts(totals);
       say("Type a word to search, or choose a filter.");
       return Promise.resolve();
     }
     return pagefind.search(term || null, { filters: chosen.filters }).then(function (answer) {
       if (mine !== asked) return;
       found = answer.results;
+      showCounts(answer.filters || {});
       if (!found.length) {
         say((term ? "No results for “" + term + "”" : "No results") +
           (chosen.count ? " with the chosen filters: remove a filter, or" : ":") + " try other words.");
