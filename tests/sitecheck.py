@@ -1,6 +1,6 @@
-"""The checkers run over a built site: internal links and fragments, the Nu HTML Checker, axe-core in
-Chromium. Each returns its findings as lines (empty when the site passes), so a test can show them all and a
-test on a deliberately broken site can name the finding it expects.
+"""The checkers run over a built site: internal links and fragments, the Nu HTML Checker (pages and
+stylesheets), axe-core in Chromium. Each returns its findings as lines (empty when the site passes), so a
+test can show them all and a test on a deliberately broken site can name the finding it expects.
 
 The tools come from outside Python: Chromium (Debian's `chromium`), Java, and the npm packages of
 tests/checkers/ (axe-core, vnu-jar). Where one is missing the tests that need it skip with the reason, except
@@ -117,7 +117,16 @@ def broken_links(site: Path) -> list[str]:
 
 def html_errors(site: Path) -> list[str]:
     """The Nu HTML Checker's errors and warnings over every HTML page of the site, as `page:line: message`."""
-    command = [java(), "-jar", str(checker(VNU)), "--format", "json", "--skip-non-html", str(site)]
+    return _vnu(site, ["--also-check-css", "--skip-non-html", str(site)])
+
+
+def css_errors(site: Path) -> list[str]:
+    """The Nu HTML Checker's errors and warnings over every stylesheet of the site."""
+    return _vnu(site, ["--css", *map(str, sorted(site.rglob("*.css")))])
+
+
+def _vnu(site: Path, arguments: list[str]) -> list[str]:
+    command = [java(), "-jar", str(checker(VNU)), "--format", "json", *arguments]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     # vnu writes its JSON report to stderr and exits 1 when it found errors.
     report = json.loads(result.stderr)

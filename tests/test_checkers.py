@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from conftest import EDITIONS
-from sitecheck import accessibility_violations, broken_links, html_errors, html_pages, serve
+from sitecheck import accessibility_violations, broken_links, css_errors, html_errors, html_pages, serve
 
 
 def test_no_internal_link_or_fragment_is_broken(site) -> None:
@@ -18,6 +18,11 @@ def test_no_internal_link_or_fragment_is_broken(site) -> None:
 
 def test_every_page_is_valid_html(site) -> None:
     assert html_errors(site) == []
+
+
+def test_every_stylesheet_is_valid_css(site) -> None:
+    assert list(site.rglob("*.css"))
+    assert css_errors(site) == []
 
 
 def test_every_page_passes_the_accessibility_check(site, served_site, page) -> None:
