@@ -25,7 +25,7 @@ from lxml import html
 CHECKERS = Path(__file__).resolve().parent / "checkers" / "node_modules"
 AXE = CHECKERS / "axe-core" / "axe.min.js"
 VNU = CHECKERS / "vnu-jar" / "build" / "dist" / "vnu.jar"
-INSTALL_CHECKERS = "npm ci --prefix tests/checkers"
+INSTALL_CHECKERS = "npm ci --ignore-scripts --prefix tests/checkers"
 
 # Debian's Chromium in a closed network: no sandbox (CI runs as root), and none of the background
 # connections it would otherwise try at every start.
