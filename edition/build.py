@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import anchors, resources, search
-from .config import Config, load_config
+from .config import CONFIG_NAME, Config, load_config
 from .diagnostics import Diagnostic, ExitCode, Report, error
 from .enrich import enrich
-from .load import expand_paths, load_document
+from .load import expand_paths, load_document, select_documents
 from .model import Document, Edition
 from .render import LIST_FOLDERS, render
 from .transform import transform
-from .validate import validate_documents
+from .validate import validate_documents, validate_files
 from .write import OutputError, write_site
 
 
@@ -54,10 +54,14 @@ def load_edition(project_dir: Path) -> tuple[Config | None, list[Document], Repo
 
 def read_valid_edition(project_dir: Path) -> tuple[Edition | None, Report]:
     """The edition read, validated and enriched; None when any file has an error (the report says which)."""
-    config, documents, report = load_edition(project_dir)
+    config, files, report = load_edition(project_dir)
     if config is not None:
-        report.extend(validate_documents(documents))
+        report.extend(validate_files(files, config))
     if report.errors or config is None:
+        return None, report
+    documents, problems = select_documents(files, config.document, project_dir / CONFIG_NAME)
+    report.extend(problems)
+    if report.errors:
         return None, report
     return enrich(config, documents), report
 
@@ -134,7 +138,7 @@ def validate_paths(paths: list[Path], project_dir: Path) -> Report:
     if not paths:
         config, documents, report = load_edition(project_dir)
         if config is not None:
-            report.extend(validate_documents(documents))
+            report.extend(validate_files(documents, config))
         return report
     report = Report()
     targets = []
@@ -143,13 +147,14 @@ def validate_paths(paths: list[Path], project_dir: Path) -> Report:
         report.extend(problems)
         if document is not None:
             targets.append(document)
-    others = {}
-    if (project_dir / "edition.toml").is_file():
-        _, edition_documents, _ = load_edition(project_dir)
+    config, others = None, {}
+    if (project_dir / CONFIG_NAME).is_file():
+        config, edition_documents, _ = load_edition(project_dir)
         others = {d.path.resolve(): d for d in edition_documents}
     for document in targets:
         others.pop(document.path.resolve(), None)
-    report.extend(validate_documents(targets, context=targets + list(others.values())))
+    context = targets + list(others.values())
+    report.extend(validate_files(targets, config, context) if config else validate_documents(targets, context))
     return report
 
 

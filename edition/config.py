@@ -8,9 +8,14 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from lxml import etree
+
 from .diagnostics import Diagnostic, error
 
 CONFIG_NAME = "edition.toml"
+TEI_NAMESPACE = "http://www.tei-c.org/ns/1.0"
+# The values of `schema` that name no file: the edition's own schema and rules, or well-formedness only.
+OWN_SCHEMAS = ("edition", "none")
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,17 @@ class Config:
     language: str = field(default="en", metadata={"doc": "The language of the site's pages (an IETF tag)."})
     texts: list[str] = field(
         default_factory=lambda: ["texts/*.xml"],
-        metadata={"doc": "Glob patterns, relative to the project, for the TEI files (documents and registers)."},
+        metadata={"doc": "Glob patterns (or one), relative to the project, for the TEI files (documents and registers)."},
+    )
+    schema: str = field(
+        default="edition",
+        metadata={"doc": "What the texts are validated against: \"edition\" (the edition's own schema and rules), "
+                         "the path of another RELAX NG schema (.rng), or \"none\" (well-formedness only)."},
+    )
+    document: str = field(
+        default="",
+        metadata={"doc": "An XPath (prefix tei: for the TEI namespace) selecting the documents within each file, "
+                         "e.g. \"//tei:div[@type='document']\" for a FRUS volume (empty: each file is one document)."},
     )
     pages: str = field(
         default="site/pages", metadata={"doc": "Folder of Markdown pages (index.md is the home page)."}
@@ -57,6 +72,11 @@ class Config:
     @property
     def pages_dir(self) -> Path:
         return self.project_dir / self.pages
+
+    @property
+    def schema_path(self) -> Path | None:
+        """The RELAX NG file of the `schema` setting; None for the edition's own schema and for none."""
+        return None if self.schema in OWN_SCHEMAS else self.project_dir / self.schema
 
     @property
     def templates_dir(self) -> Path | None:
@@ -89,6 +109,8 @@ def load_config(project_dir: Path) -> tuple[Config | None, list[Diagnostic]]:
         line, col = _toml_position(str(exc))
         return None, [error(path, line, col, "config-syntax",
                             f"{_strip_position(str(exc))}: fix the TOML syntax of {CONFIG_NAME}")]
+    if isinstance(raw.get("texts"), str):  # one pattern needs no list around it
+        raw["texts"] = [raw["texts"]]
     problems = _check(raw, path, text)
     if problems:
         return None, problems
@@ -114,6 +136,8 @@ def _check(raw: dict, path: Path, text: str) -> list[Diagnostic]:
             wanted = "a string in double quotes"
         if not ok:
             problems.append(error(path, line, 1, "config-type", f"setting '{key}' must be {wanted}"))
+    problems.extend(_check_schema(raw, path, text))
+    problems.extend(_check_document(raw, path, text))
     templates = raw.get("templates")
     if isinstance(templates, str) and templates and not (path.parent / templates).is_dir():
         problems.append(error(path, _key_line(text, "templates"), 1, "config-templates",
@@ -122,6 +146,28 @@ def _check(raw: dict, path: Path, text: str) -> list[Diagnostic]:
     if "title" not in raw:
         problems.append(error(path, 1, 1, "config-missing-key", "setting 'title' is required: add title = \"…\""))
     return problems
+
+
+def _check_schema(raw: dict, path: Path, text: str) -> list[Diagnostic]:
+    schema = raw.get("schema")
+    if not isinstance(schema, str) or schema in OWN_SCHEMAS or (path.parent / schema).is_file():
+        return []
+    return [error(path, _key_line(text, "schema"), 1, "config-schema",
+                  f"schema '{schema}' is not a file: write \"edition\" (the edition's own schema), \"none\" "
+                  f"(well-formedness only), or the path of a RELAX NG file relative to {CONFIG_NAME}")]
+
+
+def _check_document(raw: dict, path: Path, text: str) -> list[Diagnostic]:
+    selector = raw.get("document")
+    if not isinstance(selector, str) or not selector:
+        return []
+    try:
+        etree.XPath(selector, namespaces={"tei": TEI_NAMESPACE})
+    except etree.XPathError as exc:
+        return [error(path, _key_line(text, "document"), 1, "config-document",
+                      f"document '{selector}' is not an XPath expression ({exc}): write one that selects the "
+                      f"documents, e.g. \"//tei:div[@type='document']\"")]
+    return []
 
 
 def setting_line(project_dir: Path, key: str) -> int:

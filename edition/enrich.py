@@ -6,6 +6,7 @@ from datetime import date as Date
 
 from lxml import etree
 
+from . import foreign
 from .config import Config
 from .ids import CITABLE_NAMES, CITABLE_UNITS
 from .model import NS, TEI, XML_ID, Document, Edition, Entity, Mention, Metadata, Withheld
@@ -16,7 +17,11 @@ def enrich(config: Config, documents: list[Document]) -> Edition:
     registers = [d for d in documents if d.kind == "register"]
     texts = [d for d in documents if d.kind == "document"]
     entities = register_entities(registers)
+    files = list({d.origin.path: d.origin for d in texts}.values())
+    for entry_id, entity in foreign.list_entities(files).items():
+        entities.setdefault(entry_id, entity)
     for document in texts:
+        foreign.adopt_pointers(document, entities)
         document.metadata = document_metadata(document, entities)
         document.paragraph_ids = paragraph_ids(document)
         document.mentions = mentioned_entities(document, entities)
@@ -140,6 +145,8 @@ def _reading_text(element, top: bool = False) -> str:
 def document_metadata(document: Document, entities: dict[str, Entity]) -> Metadata:
     """The header facts a reader sees above the text."""
     header = document.root.find("tei:teiHeader", NS)
+    if header is None:  # well-formed TEI from elsewhere may come without one
+        header = etree.Element(f"{{{TEI}}}teiHeader")
 
     def first(path: str):
         return header.find(path, NS)
@@ -148,9 +155,9 @@ def document_metadata(document: Document, entities: dict[str, Entity]) -> Metada
     received = "tei:profileDesc/tei:correspDesc/tei:correspAction[@type='received']"
     identifier = "tei:fileDesc/tei:sourceDesc/tei:msDesc/tei:msIdentifier"
     sent_date = first(f"{sent}/tei:date")
-    when = sent_date.get("when", "") if sent_date is not None else ""
+    when = (sent_date.get("when", "") if sent_date is not None else "") or foreign.date(document)
     return Metadata(
-        title=_text(first("tei:fileDesc/tei:titleStmt/tei:title[@type='main']"))
+        title=_text(first("tei:fileDesc/tei:titleStmt/tei:title[@type='main']")) or foreign.title(document)
         or _text(first("tei:fileDesc/tei:titleStmt/tei:title")) or document.id,
         date=when,
         date_text=human_date(when) if when else "undated",
@@ -159,9 +166,11 @@ def document_metadata(document: Document, entities: dict[str, Entity]) -> Metada
         classification=_keyword(header, "classification"),
         precedence=_keyword(header, "precedence"),
         distribution=_keyword(header, "distribution"),
-        source=_archival_source(first("tei:fileDesc/tei:sourceDesc/tei:msDesc/tei:msIdentifier")),
+        source=_archival_source(first("tei:fileDesc/tei:sourceDesc/tei:msDesc/tei:msIdentifier"))
+        or foreign.source_note(document),
         declassification=_declassification(header),
-        publication=_citation(first("tei:fileDesc/tei:sourceDesc/tei:listBibl/tei:bibl[@type='publication']")),
+        publication=_citation(first("tei:fileDesc/tei:sourceDesc/tei:listBibl/tei:bibl[@type='publication']"))
+        or foreign.publication(document) or _citation(first("tei:fileDesc/tei:sourceDesc/tei:bibl")),
         availability=_text(first("tei:fileDesc/tei:publicationStmt/tei:availability")),
         hands=[(hand.get(XML_ID, ""), _text(hand)) for hand in header.iterfind(".//tei:handNote", NS)],
         withheld=withheld_content(document),
@@ -180,7 +189,8 @@ _UNIT_NAMES = {"char": "character", "word": "word", "line": "line", "paragraph":
 
 
 def withheld_content(document: Document) -> Withheld:
-    """The passages of the text not declassified, with their extent added up per unit."""
+    """The passages of the text not declassified (gaps, and the printed notices of texts from elsewhere),
+    with their extent added up per unit."""
     gaps = document.root.xpath(".//tei:text//tei:gap[@reason='notDeclassified']", namespaces=NS)
     totals: dict[str, float] = {}
     described = []
@@ -194,10 +204,16 @@ def withheld_content(document: Document) -> Withheld:
                 pass
         if gap.get("extent"):
             described.append(gap.get("extent"))
+    notices = foreign.withheld_notices(document)
+    for quantity, unit, said in notices:
+        if unit:
+            totals[unit] = totals.get(unit, 0) + quantity
+        else:
+            described.append(said)
     extent = [_amount(amount, unit) for unit, amount in totals.items()] + described
     agents = [gap.get("agent") for gap in gaps if gap.get("agent")]
     agencies = [(agent, agents.count(agent)) for agent in sorted(set(agents))]
-    return Withheld(passages=len(gaps), extent=", ".join(extent), agencies=agencies)
+    return Withheld(passages=len(gaps) + len(notices), extent=", ".join(extent), agencies=agencies)
 
 
 def _amount(amount: float, unit: str) -> str:

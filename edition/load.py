@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import re
+from collections import Counter
 from pathlib import Path
 
 from lxml import etree
 
-from .diagnostics import Diagnostic, error
-from .model import TEI, XML_ID, Document
+from .diagnostics import Diagnostic, error, warning
+from .model import NS, TEI, XML_ID, Document
 
 
 def safe_parser() -> etree.XMLParser:
@@ -105,3 +107,62 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     for path in paths:
         files.extend(sorted(path.rglob("*.xml")) if path.is_dir() else [path])
     return files
+
+
+def select_documents(files: list[Document], selector: str, config_path: Path) -> tuple[list[Document], list[Diagnostic]]:
+    """The documents the files hold: each file is one document, or, with a `document` selector (an XPath),
+    each element it selects is one, in a TEI tree of its own with the file's header. A file in which the
+    selector finds nothing stays one document; registers (files without a text) stay as they are. Where two
+    files give a document the same id, its page goes in a folder named after its file."""
+    if not selector:
+        _name_pages(files)
+        return files, []
+    select = etree.XPath(selector, namespaces=NS)
+    documents, problems = [], []
+    for file in files:
+        if file.kind == "register":
+            documents.append(file)
+            continue
+        try:
+            found = [node for node in select(file.tree) if isinstance(node, etree._Element)]
+        except etree.XPathError as exc:
+            problems.append(error(config_path, 1, 1, "config-document",
+                                  f"document '{selector}' cannot be evaluated in {file.path.name} ({exc}): "
+                                  "correct the XPath"))
+            continue
+        documents.extend(_selected(file, element, n) for n, element in enumerate(found, 1) if element is not file.root)
+        if not found or file.root in found:
+            documents.append(file)
+    _name_pages(documents)
+    return documents, problems
+
+
+def _selected(file: Document, element, number: int) -> Document:
+    """One selected element as a document: the file's header and the element, as TEI/text/body/element (or
+    the element itself when it is a TEI of a teiCorpus). Copies keep their source lines, so diagnostics and
+    anchors still point into the file."""
+    if element.tag == f"{{{TEI}}}TEI":
+        tei = copy.deepcopy(element)
+    else:
+        tei = etree.Element(f"{{{TEI}}}TEI", nsmap=file.root.nsmap)
+        header = file.root.find("tei:teiHeader", NS)
+        if header is not None:
+            tei.append(copy.deepcopy(header))
+        body = etree.SubElement(etree.SubElement(tei, f"{{{TEI}}}text"), f"{{{TEI}}}body")
+        part = copy.deepcopy(element)
+        part.tail = None
+        body.append(part)
+    tei.sourceline = element.sourceline
+    document = Document(path=file.path, tree=etree.ElementTree(tei), source_lines=file.source_lines,
+                        source=etree.tostring(tei, xml_declaration=True, encoding="UTF-8"), file=file)
+    document.id = element.get(XML_ID) or f"{file.path.stem}-{number}"
+    return document
+
+
+def _name_pages(documents: list[Document]) -> None:
+    # An id given by two files (document 1 of two volumes) would give two pages one address.
+    # The file's name (a selected document), or its folder's (a whole file), tells them apart.
+    counts = Counter(d.id for d in documents if d.kind == "document")
+    for document in documents:
+        qualifier = document.path.stem if document.file is not None else document.path.parent.name
+        document.name = f"{qualifier}/{document.id}" if counts[document.id] > 1 else document.id

@@ -120,6 +120,11 @@ class Document:
     previous: Document | None = None
     next: Document | None = None
     views: dict[str, str] = field(default_factory=dict)  # the text's HTML in each view, by view name
+    # A document selected within a larger file (a FRUS volume's div[@type='document']) stands in a TEI tree of
+    # its own, the file's header around it; `file` is the file it came from (None: the document is the file).
+    file: Document | None = None
+    # Its page's folder below documents/: its id, or "<file name>/<id>" where two files hold the same id.
+    name: str = ""
 
     @property
     def root(self):
@@ -128,7 +133,12 @@ class Document:
     @property
     def url(self) -> str:
         """The document page's path within the site."""
-        return f"documents/{self.id}/"
+        return f"documents/{self.name or self.id}/"
+
+    @property
+    def origin(self) -> Document:
+        """The file as read: the document itself, or the file it was selected from."""
+        return self.file or self
 
     def paragraph_number(self, anchor: str) -> int:
         """The paragraph's position in the document, counted from 1 in reading order; 0 if it is none."""

@@ -249,7 +249,9 @@ def edition_zip(edition: Edition) -> bytes:
     stamp = (edition.built.year, edition.built.month, edition.built.day, 0, 0, 0)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for document in sorted([*edition.documents, *edition.registers], key=lambda d: d.path.name):
+        # Each file once, as read: a volume that holds many documents is one file.
+        files = {d.origin.path: d.origin for d in [*edition.documents, *edition.registers]}
+        for document in sorted(files.values(), key=lambda d: d.path.name):
             archive.writestr(zipfile.ZipInfo(_archive_name(edition, document), date_time=stamp),
                              document.source, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 from functools import lru_cache
 
 from lxml import etree, isoschematron
 
 from . import resources
-from .diagnostics import Diagnostic, Level, element_column, error
+from .config import CONFIG_NAME, Config, setting_line
+from .diagnostics import Diagnostic, Level, element_column, error, warning
+from .load import safe_parser
 from .model import XML_ID, Document
 
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
@@ -73,9 +76,37 @@ def validate_documents(documents: list[Document], context: list[Document] | None
     return diagnostics
 
 
-def grammar_problems(document: Document) -> list[Diagnostic]:
-    """RELAX NG errors of one document, located at the offending element."""
-    schema = grammar()
+def validate_files(files: list[Document], config: Config, context: list[Document] | None = None) -> list[Diagnostic]:
+    """Check the files against what the `schema` setting names: the edition's own grammar and rules, another
+    RELAX NG grammar (texts written to another project's conventions), or nothing beyond well-formedness."""
+    if config.schema == "none":
+        return [warning(config.project_dir / CONFIG_NAME, setting_line(config.project_dir, "schema"), 1,
+                        "schema-none", 'schema = "none": the texts are only checked for being well-formed XML, '
+                        "not validated")]
+    if config.schema_path is None:
+        return validate_documents(files, context)
+    try:
+        schema = etree.RelaxNG(etree.parse(str(config.schema_path), safe_parser()))
+    except (etree.XMLSyntaxError, etree.RelaxNGParseError) as exc:
+        return [error(config.project_dir / CONFIG_NAME, setting_line(config.project_dir, "schema"), 1,
+                      "config-schema", f"the schema {config.schema} cannot be used: {_first_line(exc)}: "
+                                       "correct it, or set schema = \"none\"")]
+    # The edition's guide to its own schema says nothing about another one.
+    return [replace(problem, message=_OWN_GUIDE.sub("", problem.message))
+            for document in files for problem in grammar_problems(document, schema)]
+
+
+_OWN_GUIDE = re.compile(r"\s*\((?:see )?schemas/README\.md[^)]*\)| against schemas/README\.md")
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).splitlines() or ["not a RELAX NG schema"])[0]
+
+
+def grammar_problems(document: Document, schema: etree.RelaxNG | None = None) -> list[Diagnostic]:
+    """RELAX NG errors of one document (against the edition's grammar unless another is given), located at
+    the offending element."""
+    schema = schema or grammar()
     if schema.validate(document.tree):
         return []
     problems = []
