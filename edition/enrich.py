@@ -32,15 +32,16 @@ def enrich(config: Config, documents: list[Document]) -> Edition:
                    anchors=document_anchors(texts))
 
 
-def document_anchors(documents: list[Document]) -> dict[str, Document]:
-    """Every xml:id of the documents' texts, and each document's own id, with the document that holds it."""
-    anchors = {}
+def document_anchors(documents: list[Document]) -> dict[str, list[Document]]:
+    """Every xml:id of the documents' texts, and each document's own id, with the documents that hold it
+    (more than one where volumes from elsewhere each number their documents d1, d2…)."""
+    anchors: dict[str, list[Document]] = {}
     for document in documents:
-        anchors[document.id] = document
+        anchors.setdefault(document.id, []).append(document)
         for element in document.root.iterfind(f"{{{TEI}}}text"):
             for identified in element.iter():
-                if identified.get(XML_ID):
-                    anchors[identified.get(XML_ID)] = document
+                if identified.get(XML_ID) and identified.get(XML_ID) != document.id:
+                    anchors.setdefault(identified.get(XML_ID), []).append(document)
     return anchors
 
 

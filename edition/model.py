@@ -155,7 +155,7 @@ class Edition:
     entities: dict[str, Entity] = field(default_factory=dict)
     # Which document holds each xml:id of the documents' texts (a document's own id included), so a pointer
     # in one document to another, or to a paragraph of another, becomes a link to its page.
-    anchors: dict[str, Document] = field(default_factory=dict)
+    anchors: dict[str, list[Document]] = field(default_factory=dict)
     # Anchors published once and gone from the texts since, by the document they were published in, with
     # where each went (anchors.Redirect): that document's page still answers for them.
     redirects: dict[str, list] = field(default_factory=dict)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import posixpath
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -40,11 +42,21 @@ def transform_document(document: Document, view: str = VIEWS[0],
     if root is None:
         return "", _messages(document, transformer.error_log)
     attach_notes(root)
+    leave_document_id_to_page(root, document)
     if edition is not None:
         link_other_documents(root, document, edition.anchors)
-        link_names(root, edition)
+        resolve_volume_links(root, document, edition)
+        link_names(root, document, edition)
         add_citation_panels(root, document, edition)
     return etree.tostring(root, method="html", encoding="unicode"), _messages(document, transformer.error_log)
+
+
+def leave_document_id_to_page(root, document: Document) -> None:
+    """A selected document's element carries the document's id (FRUS: div xml:id="d10"), which the page
+    already gives the whole document: one id, once on the page."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.get("id") == document.id:
+            del element.attrib["id"]
 
 
 def link_other_documents(root, document: Document, anchors: dict[str, Document]) -> None:
@@ -52,16 +64,49 @@ def link_other_documents(root, document: Document, anchors: dict[str, Document])
     is another document or a place in one. The stylesheet sees one document only; the edition knows where
     every other one is published."""
     for pointer in root.iterfind(".//*[@data-target]"):
-        target = anchors.get(pointer.get("data-target"))
+        anchor = pointer.get("data-target")
+        target = holder(anchors, anchor, document)
         if target is None or target is document:
             continue
-        anchor = pointer.get("data-target")
         fragment = "" if anchor == target.id else f"#{anchor}"
         pointer.tag = "a"
-        pointer.set("href", f"../{target.id}/index.html{fragment}")
+        pointer.set("href", f"{page_link(document, target)}{fragment}")
         del pointer.attrib["data-target"]
         if "ptr" in pointer.get("class", "").split():
             _name_target(pointer, target, anchor)
+
+
+def holder(anchors: dict[str, list[Document]], anchor: str, document: Document) -> Document | None:
+    """The document holding an anchor: the one from the same file when several hold it."""
+    holders = anchors.get(anchor, [])
+    same_file = [d for d in holders if d.origin is document.origin]
+    return (same_file or holders or [None])[0]
+
+
+def page_link(document: Document, target: Document) -> str:
+    """The address of another document's page, relative to this document's page."""
+    return posixpath.relpath(target.url, document.url) + "/index.html"
+
+
+def resolve_volume_links(root, document: Document, edition: Edition) -> None:
+    """Links written the way FRUS points into its volumes ("frus1961-63v14#d277": a volume, a document)
+    lead to that document's page when the edition has it; otherwise they would lead nowhere, so they become
+    plain text that says where they point."""
+    for link in root.iterfind(".//a[@href]"):
+        href = link.get("href")
+        if urlsplit(href).scheme or href.startswith(("#", "/", "../", "./")) or href.endswith(".html"):
+            continue
+        volume, _, anchor = href.partition("#")
+        target = next((d for d in edition.anchors.get(anchor or volume, [])
+                       if not anchor or d.origin.path.stem == volume), None)
+        if target is not None:
+            fragment = "" if not anchor or anchor == target.id else f"#{anchor}"
+            link.set("href", f"{page_link(document, target)}{fragment}")
+            continue
+        link.tag = "span"
+        del link.attrib["href"]
+        link.set("class", f"{link.get('class', '')} outside-edition".strip())
+        link.set("title", f"points to {href}, which is not part of this edition")
 
 
 def _name_target(pointer, target: Document, anchor: str) -> None:
@@ -114,7 +159,7 @@ def _citation_text(parent, citation: str, element_id: str) -> None:
         date.tail = after
 
 
-def link_names(root, edition: Edition) -> None:
+def link_names(root, document: Document, edition: Edition) -> None:
     """Make each name that points to a register entry a link to the entry's page, carrying its short
     identification (shown in a popover on hover and focus by names.js). A name already inside a link, or holding
     one (a note reference), stays as it is: links cannot nest."""
@@ -124,7 +169,7 @@ def link_names(root, edition: Edition) -> None:
                 or any(a.tag == "a" for a in name.iterancestors()):
             continue
         name.tag = "a"
-        name.set("href", f"../../{entity.url}index.html")
+        name.set("href", f"{'../' * document.url.count('/')}{entity.url}index.html")
         if entity.note:
             name.set("data-note", entity.note if len(entity.note) <= 200 else entity.note[:199] + "…")
 
