@@ -95,7 +95,8 @@ _ISO_DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?)?
 def source_note(document: Document) -> str:
     """The printed source note of a FRUS document ("Source: Department of State, Central Files…")."""
     note = document.root.find("tei:text//tei:note[@type='source']", NS)
-    return _words(note) if note is not None else ""
+    # The page labels it already: "Source:" printed at its start would say it twice.
+    return re.sub(r"^Source:\s*", "", _words(note)) if note is not None else ""
 
 
 def publication(document: Document) -> str:

@@ -44,8 +44,8 @@ def transform_document(document: Document, view: str = VIEWS[0],
     attach_notes(root)
     leave_document_id_to_page(root, document)
     if edition is not None:
-        link_other_documents(root, document, edition.anchors)
         resolve_volume_links(root, document, edition)
+        link_other_documents(root, document, edition.anchors)
         link_names(root, document, edition)
         add_citation_panels(root, document, edition)
     return etree.tostring(root, method="html", encoding="unicode"), _messages(document, transformer.error_log)
@@ -89,12 +89,13 @@ def page_link(document: Document, target: Document) -> str:
 
 
 def resolve_volume_links(root, document: Document, edition: Edition) -> None:
-    """Links written the way FRUS points into its volumes ("frus1961-63v14#d277": a volume, a document)
-    lead to that document's page when the edition has it; otherwise they would lead nowhere, so they become
-    plain text that says where they point."""
+    """Relative targets of the TEI (relative to the file, not to the site) that name a document: FRUS's way
+    into its volumes ("frus1961-63v14#d277": a volume, a document) leads to that document's page when the
+    edition has it. Any other relative target would lead nowhere on the site, so it becomes plain text that
+    says where it points."""
     for link in root.iterfind(".//a[@href]"):
         href = link.get("href")
-        if urlsplit(href).scheme or href.startswith(("#", "/", "../", "./")) or href.endswith(".html"):
+        if urlsplit(href).scheme or href.startswith("#"):
             continue
         volume, _, anchor = href.partition("#")
         target = next((d for d in edition.anchors.get(anchor or volume, [])
