@@ -21,7 +21,7 @@ _DEFINED = {f"{{{TEI}}}persName": "person", f"{{{TEI}}}placeName": "place", f"{{
 
 def part(document: Document):
     """The element a document was selected as from a larger file (None when the document is the file)."""
-    if document.file is None:
+    if document.file is None or document.volume:
         return None
     return document.root.find("tei:text/tei:body/*", NS)
 

@@ -130,9 +130,12 @@ def select_documents(files: list[Document], selector: str, config_path: Path) ->
                                   f"document '{selector}' cannot be evaluated in {file.path.name} ({exc}): "
                                   "correct the XPath"))
             continue
-        documents.extend(_selected(file, element, n) for n, element in enumerate(found, 1) if element is not file.root)
+        selected = [_selected(file, element, n) for n, element in enumerate(found, 1) if element is not file.root]
+        documents.extend(selected)
         if not found or file.root in found:
             documents.append(file)
+        elif selected:
+            documents.append(_rest_of_volume(file, select, selected))
     _name_pages(documents)
     return documents, problems
 
@@ -157,6 +160,33 @@ def _selected(file: Document, element, number: int) -> Document:
                         source=etree.tostring(tei, xml_declaration=True, encoding="UTF-8"), file=file)
     document.id = element.get(XML_ID) or f"{file.path.stem}-{number}"
     return document
+
+
+def _rest_of_volume(file: Document, select: etree.XPath, selected: list[Document]) -> Document:
+    """What a file holds besides its selected documents (a volume's preface, lists, index) as a document of
+    its own, named after the file, each selected document standing in it as a link to its page: so no word
+    of the file is left out of the site."""
+    tree = copy.deepcopy(file.tree)
+    for element, document in zip([n for n in select(tree) if isinstance(n, etree._Element)], selected):
+        link = etree.Element(f"{{{TEI}}}p")
+        ref = etree.SubElement(link, f"{{{TEI}}}ref", target=f"#{document.id}")
+        head = element.find("tei:head", NS)
+        ref.text = " ".join(_text_without_notes(head).split()) if head is not None else document.id
+        link.tail = element.tail
+        element.getparent().replace(element, link)
+    volume = Document(path=file.path, tree=tree, source_lines=file.source_lines, source=file.source, file=file,
+                      volume=True)
+    volume.id = file.root.get(XML_ID) or file.path.stem
+    return volume
+
+
+def _text_without_notes(element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag != f"{{{TEI}}}note":
+            parts.append(_text_without_notes(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _name_pages(documents: list[Document]) -> None:

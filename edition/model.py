@@ -123,6 +123,8 @@ class Document:
     # A document selected within a larger file (a FRUS volume's div[@type='document']) stands in a TEI tree of
     # its own, the file's header around it; `file` is the file it came from (None: the document is the file).
     file: Document | None = None
+    # The rest of such a file (a volume's front and back matter), with links to its documents in their place.
+    volume: bool = False
     # Its page's folder below documents/: its id, or "<file name>/<id>" where two files hold the same id.
     name: str = ""
 

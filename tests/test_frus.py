@@ -36,9 +36,11 @@ def page(site, path):
 
 
 def test_each_selected_document_has_its_page_named_after_its_id(foreign_site):
-    # d1 is in both volumes: the file's name becomes a folder above it; d2 is unique.
+    # d1 is in both volumes: the file's name becomes a folder above it; d2 is unique. Each volume's page
+    # (named after its file) holds the rest of it.
     assert sorted(p.parent.relative_to(foreign_site / "documents").as_posix()
-                  for p in (foreign_site / "documents").rglob("diplomatic.html")) == ["d2", "vol-a/d1", "vol-b/d1"]
+                  for p in (foreign_site / "documents").rglob("diplomatic.html")) == [
+        "d2", "vol-a", "vol-a/d1", "vol-b", "vol-b/d1"]
     assert page(foreign_site, "documents/vol-a/d1/index.html").xpath("//article/@id") == ["d1"]
     assert broken_links(foreign_site) == []
 
@@ -54,7 +56,16 @@ def test_a_frus_document_gets_its_title_date_source_and_volume(foreign_site):
     listing = page(foreign_site, "documents/index.html")
     assert [words(a) for a in listing.xpath("//table[@class='document-list']//td[2]/a")] == [
         "1. Telegram From Secretary of State Rusk to the Department", "2. Memorandum for the Record",
-        "1. Letter From the Ambassador"]
+        "1. Letter From the Ambassador", "Invented Relations, Volume A", "Invented Relations, Volume B"]
+
+
+def test_a_volumes_page_holds_its_front_matter_and_leads_to_its_documents(foreign_site):
+    volume = page(foreign_site, "documents/vol-a/index.html")
+    text = volume.xpath("//div[contains(@class, 'tei-text')]")[0]
+    assert "Secretary of State" in words(text) and "List of Abbreviations" in words(text)
+    assert [(words(a), a.get("href")) for a in text.xpath(".//a[contains(@class, 'ref')]")] == [
+        ("1. Telegram From Secretary of State Rusk to the Department", "d1/index.html"),
+        ("2. Memorandum for the Record", "../d2/index.html")]
 
 
 def test_the_volumes_lists_become_registers_and_names_link_to_them(foreign_site):
