@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import anchors, resources, search
+from . import anchors, checktext, resources, search
 from .config import CONFIG_NAME, Config, load_config
 from .diagnostics import Diagnostic, ExitCode, Report, error
 from .enrich import enrich
@@ -29,6 +29,7 @@ class BuildResult:
     pages: int = 0
     seconds: float = 0.0
     out: Path | None = None
+    words_checked: int = 0
     exit_code: ExitCode = ExitCode.OK
 
 
@@ -66,8 +67,9 @@ def read_valid_edition(project_dir: Path) -> tuple[Edition | None, Report]:
     return enrich(config, documents), report
 
 
-def build(project_dir: Path, out: Path | None = None) -> BuildResult:
-    """Load, validate, enrich, transform, render, write: in that order, stopping before writing on any error."""
+def build(project_dir: Path, out: Path | None = None, check_text: bool = False) -> BuildResult:
+    """Load, validate, enrich, transform, render, write: in that order, stopping before writing on any error.
+    With `check_text`, every document's words are counted against its HTML before anything is written."""
     started = time.perf_counter()
     result = BuildResult()
     edition, result.report = read_valid_edition(project_dir)
@@ -81,6 +83,9 @@ def build(project_dir: Path, out: Path | None = None) -> BuildResult:
         result.exit_code = ExitCode.INVALID
         return result
     result.report.extend(transform(edition))
+    if check_text:
+        problems, result.words_checked = text_losses(edition)
+        result.report.extend(problems)
     pages, problems = render(edition)
     result.report.extend(problems)
     if result.report.errors:
@@ -100,6 +105,21 @@ def build(project_dir: Path, out: Path | None = None) -> BuildResult:
     result.documents = len(edition.documents)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def text_losses(edition: Edition) -> tuple[list[Diagnostic], int]:
+    """Each element whose words no view of its document shows, one error per element, and the number of
+    words checked."""
+    problems, checked = [], 0
+    for document in edition.documents:
+        checked += sum(checktext.tei_words(document.root).values())
+        for lost in checktext.by_element(checktext.shortfall(document.root, document.views)):
+            problems.append(error(
+                document.path, lost.line, 1, "text-lost",
+                f"{lost.count} word{'s' if lost.count != 1 else ''} of <{lost.element}> in document {document.id} "
+                f"shown in neither view: {lost.listed}: the stylesheets or templates drop them; report it with "
+                "this file"))
+    return problems, checked
 
 
 def build_date() -> date:

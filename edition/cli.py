@@ -63,15 +63,21 @@ def validate(paths: tuple[Path, ...], project_dir: Path) -> None:
 @click.argument("project_dir", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Where to write the site (default: the `output` setting, _site).")
-def build(project_dir: Path, out: Path | None) -> None:
+@click.option("--check-text", is_flag=True,
+              help="Check that every word of each document's TEI text is shown by its page, in one view or the "
+                   "other; a word lost is an error, and the site is not written.")
+def build(project_dir: Path, out: Path | None, check_text: bool) -> None:
     """Validate the edition in PROJECT_DIR and, if it is valid, write its site."""
-    result = build_edition(project_dir, out)
+    result = build_edition(project_dir, out, check_text=check_text)
     _print(result.report)
     if result.exit_code is not ExitCode.OK:
         reason = "the site could not be written" if result.exit_code is ExitCode.OUTPUT else \
             f"{len(result.report.errors)} error(s): nothing was written, the previous site is unchanged"
         _err.print(f"build failed: {reason}")
         sys.exit(result.exit_code)
+    if check_text:
+        _out.print(f"text checked: every word of the {result.documents} documents' texts "
+                   f"({result.words_checked} words) is shown")
     index = result.out.resolve() / "index.html"
     _out.print(
         f"built {result.documents} document{'s' if result.documents != 1 else ''}, {result.pages} pages "

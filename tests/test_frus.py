@@ -79,6 +79,7 @@ def test_the_volumes_lists_become_registers_and_names_link_to_them(foreign_site)
     assert words(glossary.xpath("//p[@class='identification']")[0]) == "series indicator for telegrams from the Secretary"
     d1 = page(foreign_site, "documents/vol-a/d1/index.html")
     assert d1.xpath("//a[contains(@class, 'name')][.='De Gaulle']/@href") == ["../../../people/p_DGC1/index.html"]
+    assert d1.xpath("//a[contains(@class, 'gloss')][.='Secto']/@href") == ["../../../glossary/t_Secto1/index.html"]
 
 
 def test_links_between_documents_and_into_volumes(foreign_site):
@@ -94,6 +95,27 @@ def test_elements_without_a_rule_keep_their_words(foreign_site):
     assert "Words in an element of another namespace, with TEI inside." in words(d1.xpath("//main")[0])
     d2 = page(foreign_site, "documents/d2/index.html")
     assert "A cast list, which the edition has no rule for." in words(d2.xpath("//main")[0])
+
+
+def test_check_text_reports_the_words_a_page_would_lose(run, tmp_path):
+    from edition.build import read_valid_edition, text_losses
+    from edition.transform import transform
+
+    project = tmp_path / "edition"
+    shutil.copytree(EDITIONS / "foreign", project)
+    code, out, err = run(["build", "--check-text"], cwd=project)
+    assert code == 0, err
+    assert "text checked: every word of the 5 documents' texts (" in out
+    # A stylesheet that dropped a name and a note would be caught, element by element.
+    edition, _ = read_valid_edition(project)
+    transform(edition)
+    (d2,) = [d for d in edition.documents if d.id == "d2"]
+    d2.views = {view: html.replace(">Rusk<", "><") for view, html in d2.views.items()}
+    problems, checked = text_losses(edition)
+    assert checked > 100
+    assert [p.format().replace(str(project) + "/", "") for p in problems] == [
+        'texts/vol-a.xml:40:1: error: 1 word of <persName> in document d2 shown in neither view: "rusk": the '
+        "stylesheets or templates drop them; report it with this file [text-lost]"]
 
 
 def settings_problems(run, tmp_path, settings: str) -> tuple[int, list[str]]:
@@ -148,8 +170,9 @@ def build_corpus(tmp_path, folder: str, settings: str):
     project = tmp_path / "edition"
     shutil.copytree(shared(folder), project / "texts", ignore=shutil.ignore_patterns("*.md", "*.tsv"))
     (project / "edition.toml").write_text(settings)
-    result = build(project, project / "_site")
-    assert result.exit_code == 0, [d.format() for d in result.report.errors]
+    result = build(project, project / "_site", check_text=True)
+    assert result.exit_code == 0, [d.format() for d in result.report.errors][:20]
+    assert result.words_checked > 10_000
     return project
 
 

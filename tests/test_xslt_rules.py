@@ -37,13 +37,13 @@ NS = {"xsl": XSL, "tei": TEI}
 # module of its concern.
 DESIGN = {
     "structure": "text body front back div head p ab opener closer dateline salute signed postscript list item"
-    " label q quote seg hi foreign term ref ptr address addrLine",
+    " label q quote seg hi foreign ref ptr address addrLine",
     "pages": "pb cb lb fw",
     "stamps": "stamp",
     "signs": "gap desc del add subst unclear supplied choice sic corr abbr expan orig reg surplus handShift"
     " damage space",
     "notes": "note",
-    "names": "persName placeName orgName name rs date time num",
+    "names": "persName placeName orgName name rs term gloss date time num",
     "tables": "table row cell",
 }
 MODULES = [*DESIGN, "behaviours", "default"]

@@ -23,11 +23,20 @@
        stand; an element that is a block only in some places (label: dt in a list, a span elsewhere) is not
        listed, since its block form has a listed ancestor. Listed once, because two decisions depend on it:
        whether an ancestor may still be a phrasing element (holds-block), and whether the default rule uses
-       div or span for an element without a rule of its own. -->
+       div or span for an element without a rule of its own.
+       Beyond the elements the edition styles, the list follows TEI's own model classes, so that a TEI text
+       with elements the edition has no rule for still reads as blocks and lines: the divisions and their
+       tops and bottoms (model.divLike, divTop, divBottom, divWrapper), the paragraph-like (model.pLike), the
+       list-like and the entries of those lists (model.listLike: persons, places, cast...), verse and drama
+       (lg, l, sp), figures, nested texts and their groups, the parts of front and back matter and of a title
+       page, and dictionary entries. -->
   <xsl:variable name="block-elements" select="concat(
-      ' ab argument back body byline castList cell closer dateline div div1 div2 div3 div4 div5 div6 div7',
-      ' docImprint docTitle epigraph figure floatingText front head item l lg list listBibl opener',
-      ' p postscript row salute signed sp spGrp table titlePage trailer ')"/>
+      ' ab argument back body byline castGroup castItem castList cell closer dateline div div1 div2 div3 div4',
+      ' div5 div6 div7 divGen docEdition docImprint docTitle entry entryFree epigraph event figure',
+      ' floatingText front group head imprimatur item l lg list listApp listBibl listEvent listNym',
+      ' listObject listOrg listPerson listPlace listRelation listWit meeting nym object opener org p',
+      ' person personGrp place postscript relation row salute signed sp spGrp superEntry table text',
+      ' titlePage titlePart trailer u witness ')"/>
 
   <!-- "view-reading" or "view-diplomatic": the class naming the view rendered (any value of $view but
        'reading' renders the diplomatic view). -->
@@ -51,10 +60,19 @@
           <xsl:apply-templates select="."/>
         </xsl:when>
         <xsl:otherwise>
-          <span class="anchor" id="{@xml:id}"><xsl:comment/></span>
+          <xsl:call-template name="make-anchor"/>
         </xsl:otherwise>
       </xsl:choose>
     </xsl:for-each>
+  </xsl:template>
+
+  <!-- An empty element carrying the current element's xml:id, for an element whose rendering has no place
+       for it (a line break run on, a page marker whose own id is the page's): a pointer to it, from this
+       document or another, still lands there. -->
+  <xsl:template name="make-anchor">
+    <xsl:if test="@xml:id">
+      <span class="anchor" id="{@xml:id}"><xsl:comment/></span>
+    </xsl:if>
   </xsl:template>
 
   <!-- Yields "yes" when the current element holds, outside its own notes, an element that renders as a block.
@@ -140,16 +158,27 @@
   </xsl:template>
 
   <!-- A span that only groups part of an element's rendering (the handwriting inside an addition): it carries
-       no id of its own, since the element's id is already on the outer HTML element. -->
+       no id of its own, since the element's id is already on the outer HTML element. Like make-inline, it is
+       a div when the element holds a block (a list written in the margin). -->
   <xsl:template name="make-part">
     <xsl:param name="class"/>
     <xsl:param name="content"/>
-    <span class="{$class}">
+    <xsl:variable name="holds-block">
+      <xsl:call-template name="holds-block"/>
+    </xsl:variable>
+    <xsl:variable name="element">
+      <xsl:choose>
+        <xsl:when test="string($holds-block)">div</xsl:when>
+        <xsl:otherwise>span</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:element name="{$element}">
+      <xsl:attribute name="class"><xsl:value-of select="$class"/></xsl:attribute>
       <xsl:copy-of select="$content"/>
       <xsl:call-template name="keep-open">
         <xsl:with-param name="content" select="$content"/>
       </xsl:call-template>
-    </span>
+    </xsl:element>
   </xsl:template>
 
   <!-- An empty comment child keeps an element from being serialised as <x/>, which an HTML parser reads as
@@ -201,9 +230,14 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- A line break, with the element's xml:id when it has one (a pointer may name a line). -->
   <xsl:template name="make-break">
     <xsl:param name="class"/>
-    <br class="{$class}"/>
+    <br class="{$class}">
+      <xsl:if test="@xml:id">
+        <xsl:attribute name="id"><xsl:value-of select="@xml:id"/></xsl:attribute>
+      </xsl:if>
+    </br>
   </xsl:template>
 
   <!-- A link only for targets a browser can follow safely: fragments, relative paths, http(s) and mailto.

@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  Names, dates and numbers: marked with their kind and with what they point to (a register entry, a date in
+  Names, terms, dates and numbers: marked with their kind and with what they point to (a register entry, a date in
   ISO form), so that the site can link them and readers can find every mention.
 -->
 <xsl:stylesheet version="1.0"
@@ -23,6 +23,28 @@
               <xsl:otherwise><xsl:value-of select="@type"/></xsl:otherwise>
             </xsl:choose>
           </xsl:with-param>
+        </xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="attributes">
+        <x>
+          <xsl:attribute name="data-ref">
+            <xsl:call-template name="pointer-ids">
+              <xsl:with-param name="pointers" select="@ref"/>
+            </xsl:call-template>
+          </xsl:attribute>
+        </x>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- A term or glossed word: a mention of a glossary entry when it points to one (TEI from elsewhere points
+       with gloss/@target, which the builder turns into the @ref read here), its own class either way. -->
+  <xsl:template match="tei:term | tei:gloss">
+    <xsl:call-template name="make-inline">
+      <xsl:with-param name="class">
+        <xsl:call-template name="modifier-classes">
+          <xsl:with-param name="base" select="local-name()"/>
+          <xsl:with-param name="tokens" select="@type"/>
         </xsl:call-template>
       </xsl:with-param>
       <xsl:with-param name="attributes">

@@ -85,7 +85,7 @@
   </xsl:template>
 
   <xsl:template name="note-number">
-    <xsl:number level="any" count="tei:note[not(@hand or @place) or @type = 'editorial']" from="tei:text"/>
+    <xsl:number level="any" count="tei:note[not(@hand or @place) or @type = 'editorial']" from="tei:TEI/tei:text"/>
   </xsl:template>
 
   <!-- A note without an xml:id still needs an anchor for its reference to point to. -->

@@ -11,12 +11,13 @@
 
   <!-- Inline so it may stand inside a paragraph that runs across pages; the diplomatic view's stylesheet sets
        it on a line of its own, the reading view shows it as a small "[p. 2]" in the running text. Its id is derived from the page number (not from an xml:id) so that links to a page have one
-       predictable form; a page number that recurs gets a suffix to keep ids unique. -->
+       predictable form; a page number that recurs gets a suffix to keep ids unique. An xml:id the encoding
+       gives the page break (FRUS: "pg_148", which a volume's index points to) is kept on an anchor inside. -->
   <xsl:template match="tei:pb">
     <xsl:variable name="n">
       <xsl:value-of select="normalize-space(@n)"/>
       <xsl:if test="not(normalize-space(@n))">
-        <xsl:number level="any" count="tei:pb" from="tei:text"/>
+        <xsl:number level="any" count="tei:pb" from="tei:TEI/tei:text"/>
       </xsl:if>
     </xsl:variable>
     <xsl:variable name="earlier" select="count(preceding::tei:pb[normalize-space(@n) = string($n)])"/>
@@ -37,6 +38,9 @@
           <xsl:when test="$view = 'reading'"><xsl:value-of select="concat('p. ', $n)"/></xsl:when>
           <xsl:otherwise><xsl:value-of select="concat('Page ', $n)"/></xsl:otherwise>
         </xsl:choose>
+      </xsl:with-param>
+      <xsl:with-param name="content">
+        <xsl:call-template name="make-anchor"/>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
@@ -60,9 +64,11 @@
           <xsl:with-param name="class" select="'lb'"/>
         </xsl:call-template>
       </xsl:when>
-      <xsl:when test="@break = 'no'"/>
       <xsl:otherwise>
-        <xsl:text> </xsl:text>
+        <xsl:call-template name="make-anchor"/>
+        <xsl:if test="not(@break = 'no')">
+          <xsl:text> </xsl:text>
+        </xsl:if>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

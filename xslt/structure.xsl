@@ -34,8 +34,23 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- The root carries the view it was rendered in, so the page's stylesheet can style each view. -->
+  <!-- The root carries the view it was rendered in, so the page's stylesheet can style each view. A text
+       within the text (one of a group's) is a block of it: the notes of all of them are listed once, at the
+       end, and numbered with the paragraphs and pages through the whole document, so no id repeats. -->
   <xsl:template match="tei:text">
+    <xsl:choose>
+      <xsl:when test="parent::tei:TEI">
+        <xsl:call-template name="outer-text"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="make-block">
+          <xsl:with-param name="class" select="'text'"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="outer-text">
     <xsl:call-template name="make-block">
       <xsl:with-param name="class">
         <xsl:text>tei-text </xsl:text>
@@ -76,19 +91,35 @@
 
   <!-- The page's own title is the h1, so a top-level division's heading is an h2 and each level of nesting
        goes one deeper (HTML stops at h6). A list's or a figure's heading is not part of the outline; a
-       table's becomes its caption (tables.xsl). -->
+       table's becomes its caption (tables.xsl). A heading that holds a block (TEI lets a head hold a list or
+       a table) cannot be an h2, which admits phrasing content only: it is a div that says it is a heading of
+       that level. -->
   <xsl:template match="tei:head">
     <xsl:variable name="depth" select="count(ancestor::tei:div) + 1"/>
+    <xsl:variable name="level">
+      <xsl:choose>
+        <xsl:when test="$depth &lt;= 2">2</xsl:when>
+        <xsl:when test="$depth &gt;= 6">6</xsl:when>
+        <xsl:otherwise><xsl:value-of select="$depth"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="outline" select="parent::tei:div | parent::tei:body | parent::tei:front | parent::tei:back"/>
+    <xsl:variable name="holds-block">
+      <xsl:call-template name="holds-block"/>
+    </xsl:variable>
     <xsl:call-template name="make-block">
       <xsl:with-param name="element">
         <xsl:choose>
-          <xsl:when test="not(parent::tei:div | parent::tei:body | parent::tei:front | parent::tei:back)">div</xsl:when>
-          <xsl:when test="$depth &lt;= 2">h2</xsl:when>
-          <xsl:when test="$depth &gt;= 6">h6</xsl:when>
-          <xsl:otherwise><xsl:value-of select="concat('h', $depth)"/></xsl:otherwise>
+          <xsl:when test="not($outline) or string($holds-block)">div</xsl:when>
+          <xsl:otherwise><xsl:value-of select="concat('h', $level)"/></xsl:otherwise>
         </xsl:choose>
       </xsl:with-param>
       <xsl:with-param name="class" select="'head'"/>
+      <xsl:with-param name="attributes">
+        <xsl:if test="$outline and string($holds-block)">
+          <x role="heading" aria-level="{$level}"/>
+        </xsl:if>
+      </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
@@ -106,7 +137,7 @@
       </xsl:when>
       <xsl:otherwise>
         <xsl:variable name="n">
-          <xsl:number level="any" count="tei:p[not(ancestor::tei:note)]" from="tei:text"/>
+          <xsl:number level="any" count="tei:p[not(ancestor::tei:note)]" from="tei:TEI/tei:text"/>
         </xsl:variable>
         <xsl:variable name="id">
           <xsl:value-of select="@xml:id"/>
@@ -160,12 +191,15 @@
   </xsl:template>
 
   <!-- A list whose entries carry labels (a glossary, a form's fields) is a description list. Its heading is
-       not part of <ul>, which admits only items, so it comes before. -->
+       not part of <ul>, which admits only items, so it comes before. A list without entries has nowhere to
+       put what else it holds, so it is a div. -->
   <xsl:template match="tei:list">
+    <xsl:variable name="entries" select="tei:item | tei:label"/>
     <xsl:apply-templates select="tei:head"/>
     <xsl:call-template name="make-block">
       <xsl:with-param name="element">
         <xsl:choose>
+          <xsl:when test="not($entries)">div</xsl:when>
           <xsl:when test="tei:label">dl</xsl:when>
           <xsl:when test="@type = 'ordered' or contains(concat(' ', @rend, ' '), ' numbered ')">ol</xsl:when>
           <xsl:otherwise>ul</xsl:otherwise>
@@ -178,7 +212,14 @@
         </xsl:call-template>
       </xsl:with-param>
       <xsl:with-param name="content">
-        <xsl:apply-templates select="tei:item | tei:label"/>
+        <xsl:choose>
+          <xsl:when test="$entries">
+            <xsl:apply-templates select="$entries"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:apply-templates select="node()[not(self::tei:head)]"/>
+          </xsl:otherwise>
+        </xsl:choose>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
@@ -245,7 +286,7 @@
     </xsl:call-template>
   </xsl:template>
 
-  <xsl:template match="tei:seg | tei:term | tei:foreign">
+  <xsl:template match="tei:seg | tei:foreign">
     <xsl:call-template name="make-inline">
       <xsl:with-param name="class">
         <xsl:call-template name="modifier-classes">
@@ -256,14 +297,18 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- Italic and bold are emphasis in the documents of this edition; every other rendition is a class only. -->
+  <!-- Italic and bold (FRUS writes "strong") are emphasis in the documents of this edition; a superscript or
+       subscript is HTML's own, so it stays one without the stylesheet; every other rendition (small caps,
+       underline, roman) is a class only, one per token, styled by the page. -->
   <xsl:template match="tei:hi">
     <xsl:variable name="rend" select="concat(' ', normalize-space(@rend), ' ')"/>
     <xsl:call-template name="make-inline">
       <xsl:with-param name="element">
         <xsl:choose>
           <xsl:when test="contains($rend, ' italic ')">em</xsl:when>
-          <xsl:when test="contains($rend, ' bold ')">strong</xsl:when>
+          <xsl:when test="contains($rend, ' bold ') or contains($rend, ' strong ')">strong</xsl:when>
+          <xsl:when test="contains($rend, ' superscript ') or contains($rend, ' sup ')">sup</xsl:when>
+          <xsl:when test="contains($rend, ' subscript ') or contains($rend, ' sub ')">sub</xsl:when>
           <xsl:otherwise>span</xsl:otherwise>
         </xsl:choose>
       </xsl:with-param>

@@ -8,15 +8,29 @@
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     exclude-result-prefixes="tei">
 
+  <!-- TEI lets a table hold graphics instead of rows: without rows there are no cells to hold what stands
+       between them, so such a table is a div, its heading first. -->
   <xsl:template match="tei:table">
     <xsl:call-template name="make-block">
-      <xsl:with-param name="element" select="'table'"/>
+      <xsl:with-param name="element">
+        <xsl:choose>
+          <xsl:when test="tei:row">table</xsl:when>
+          <xsl:otherwise>div</xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
       <xsl:with-param name="class" select="'tei-table'"/>
       <xsl:with-param name="content">
-        <xsl:if test="tei:head">
-          <caption><xsl:apply-templates select="tei:head"/></caption>
-        </xsl:if>
-        <xsl:apply-templates select="tei:row"/>
+        <xsl:choose>
+          <xsl:when test="tei:row">
+            <xsl:if test="tei:head">
+              <caption><xsl:apply-templates select="tei:head"/></caption>
+            </xsl:if>
+            <xsl:apply-templates select="tei:row"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:apply-templates/>
+          </xsl:otherwise>
+        </xsl:choose>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
