@@ -175,15 +175,23 @@ async def _last_words(service) -> str:
 
 
 async def _stop(service) -> None:
-    """End the Pagefind program and the package's reader of its output, whatever state they are in."""
+    """End the Pagefind program and the package's reader of its output, whatever state they are in. The
+    program answers "written" before its files are all on disk, so it is first asked to end by closing its
+    input, and given time to finish writing; only one that does not end is terminated."""
+    program = service._backend
+    if program.returncode is None and program.stdin is not None:
+        with contextlib.suppress(OSError, RuntimeError):
+            program.stdin.close()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(program.wait(), timeout=60)
     service._poll_task.cancel()
-    _terminate(service._backend)
+    _terminate(program)
     try:
-        await asyncio.wait_for(service._backend.wait(), timeout=10)
+        await asyncio.wait_for(program.wait(), timeout=10)
     except asyncio.TimeoutError:
         with contextlib.suppress(ProcessLookupError):
-            service._backend.kill()
-        await service._backend.wait()
+            program.kill()
+        await program.wait()
 
 
 def _terminate(program) -> None:

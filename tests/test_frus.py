@@ -171,7 +171,7 @@ def build_corpus(tmp_path, folder: str, settings: str):
     shutil.copytree(shared(folder), project / "texts", ignore=shutil.ignore_patterns("*.md", "*.tsv"))
     (project / "edition.toml").write_text(settings)
     result = build(project, project / "_site", check_text=True)
-    assert result.exit_code == 0, [d.format() for d in result.report.errors][:20]
+    assert result.exit_code == 0, "\n".join(d.format() for d in result.report.errors[:20])
     assert result.words_checked > 10_000
     return project
 
