@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from datetime import date, datetime, timezone
 from dataclasses import dataclass, field
@@ -12,8 +13,8 @@ from . import anchors, checktext, resources, search
 from .config import CONFIG_NAME, Config, load_config
 from .diagnostics import Diagnostic, ExitCode, Report, error
 from .enrich import enrich
-from .load import expand_paths, load_document, select_documents
-from .model import Document, Edition
+from .load import Reading, expand_paths, load_document, select_documents
+from .model import XML_ID, Document, Edition
 from .render import LIST_FOLDERS, render
 from .transform import transform
 from .validate import validate_documents, validate_files
@@ -45,12 +46,27 @@ def load_edition(project_dir: Path) -> tuple[Config | None, list[Document], Repo
         report.extend([error(project_dir / "edition.toml", 1, 1, "no-texts",
                              f"no TEI files match texts = {config.texts}: add files or correct the pattern")])
     documents = []
+    reading = Reading(inside=project_dir, huge_tree=config.huge_tree)
     for path in files:
-        document, problems = load_document(path)
+        document, problems = (None, [outside]) if (outside := outside_project(path, project_dir)) else \
+            load_document(path, reading)
         report.extend(problems)
         if document is not None:
             documents.append(document)
     return config, documents, report
+
+
+def outside_project(path: Path, project_dir: Path) -> Diagnostic | None:
+    """A text that is, or links to, a file outside the edition's folder: the edition is read from its folder
+    alone, so that what is published is what the folder holds."""
+    target = path.resolve()
+    if target.is_relative_to(project_dir.resolve()):
+        return None
+    how = f"is a symbolic link to {target}" if path.is_symlink() or path.parent.resolve() != path.parent.absolute() \
+        else f"is {target}"
+    return error(path, 1, 1, "outside-project",
+                 f"this text {how}, outside the edition's folder: edition reads only files inside the edition; "
+                 "copy the file into it")
 
 
 def read_valid_edition(project_dir: Path) -> tuple[Edition | None, Report]:
@@ -78,6 +94,7 @@ def build(project_dir: Path, out: Path | None = None, check_text: bool = False) 
         return result
     edition.built = build_date()
     result.report.extend(reserved_ids(edition))
+    result.report.extend(unsafe_page_names(edition))
     result.report.extend(check_anchors(edition))
     if result.report.errors:
         result.exit_code = ExitCode.INVALID
@@ -137,6 +154,37 @@ def reserved_ids(edition: Edition) -> list[Diagnostic]:
                   f"the document id '{d.id}' is the name of a folder of the documents list "
                   f"({', '.join(LIST_FOLDERS)}): give the document another xml:id")
             for d in edition.documents if d.id in LIST_FOLDERS]
+
+
+# A page's folder is named after an id or a file name: it must stay one plain segment of a path and an address.
+_PAGE_NAME = re.compile(r"^[^\W.][\w.\-]*$")
+
+
+def unsafe_page_names(edition: Edition) -> list[Diagnostic]:
+    """Documents and register entries whose id (or file name) cannot name a folder of the site: a `..`, a
+    slash or a character an address cannot carry would put the page elsewhere, or nowhere."""
+    problems = []
+    for document in edition.documents:
+        if not _PAGE_NAME.match(document.id):
+            problems.append(error(document.path, document.root.sourceline or 1, 1, "page-name",
+                                  f"the document's id '{document.id}' (its xml:id, or its file's name) cannot name "
+                                  "a page: give the document an xml:id of letters, digits, hyphens, underscores "
+                                  "and full stops, starting with a letter"))
+    for entity in edition.entities.values():
+        if not _PAGE_NAME.match(entity.id):
+            path, line = _declared_at(edition, entity.id)
+            problems.append(error(path, line, 1, "page-name",
+                                  f"the register entry id '{entity.id}' cannot name a page: give the entry an "
+                                  "xml:id of letters, digits, hyphens, underscores and full stops"))
+    return problems
+
+
+def _declared_at(edition: Edition, identifier: str) -> tuple[Path, int]:
+    for register in edition.registers + edition.documents:
+        for element in register.root.iter():
+            if isinstance(element.tag, str) and element.get(XML_ID) == identifier:
+                return register.path, element.sourceline or 1
+    return edition.config.project_dir / CONFIG_NAME, 1
 
 
 def check_anchors(edition: Edition) -> list[Diagnostic]:

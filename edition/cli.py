@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from .build import build as build_edition
 from .build import register_anchors, validate_paths
 from .diagnostics import ExitCode, Report, display_path
 from .ids import number_files
+from .scaffold import new_edition
 
 # Diagnostics carry the user's text: print it as it is, never as rich markup.
 _err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
@@ -33,7 +35,7 @@ class EditionGroup(click.Group):
                 raise
             _err.print(f"edition: internal error: {type(exc).__name__}: {exc}")
             _err.print("This is a bug in edition, not in your files. Run again with --debug for the traceback.")
-            sys.exit(70)
+            sys.exit(ExitCode.INTERNAL)
 
 
 @click.group(cls=EditionGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -122,6 +124,22 @@ def anchors(project_dir: Path, update: bool) -> None:
     elif not update:
         _out.print("anchors: every registered anchor is published, moved or retired")
     sys.exit(result.exit_code)
+
+
+@main.command()
+@click.argument("target", metavar="DIR", type=click.Path(path_type=Path))
+def new(target: Path) -> None:
+    """Create a new edition in DIR (a new or empty folder): settings, an example document, registers and pages."""
+    result = new_edition(target)
+    _print(result.report)
+    if result.exit_code:
+        _err.print("new: nothing was written")
+        sys.exit(result.exit_code)
+    _out.print(f"created a new edition in {display_path(target)}/:")
+    for path in result.created:
+        _out.print(f"  {path.relative_to(target).as_posix()}")
+    cd = "" if target.resolve() == Path.cwd() else f"cd {shlex.quote(display_path(target))} && "
+    _out.print(f"next: {cd}edition build; the home page, site/pages/index.md, says what to do after that")
 
 
 def _print(report: Report) -> None:

@@ -60,6 +60,16 @@ class Config:
         metadata={"doc": "The site menu after Home, in order: \"documents\", \"people\", \"organisations\", "
                          "\"places\", \"glossary\", \"search\" and the names of Markdown pages (empty: all)."},
     )
+    raw_html: bool = field(
+        default=False,
+        metadata={"doc": "Whether HTML written in the Markdown pages is passed to the site as it is (false: it is "
+                         "shown as text). Only for editions whose pages are written by people you trust."},
+    )
+    huge_tree: bool = field(
+        default=False,
+        metadata={"doc": "Lift the XML parser's safety limits (elements nested over 256 deep, texts over 10 MB), "
+                         "for genuine files that need it."},
+    )
     project_dir: Path = field(default=Path("."), metadata={"doc": "", "internal": True})
 
     def text_files(self) -> list[Path]:
@@ -131,6 +141,9 @@ def _check(raw: dict, path: Path, text: str) -> list[Diagnostic]:
         if expected == "list[str]":
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
             wanted = "a list of strings, e.g. [\"texts/*.xml\"]"
+        elif expected == "bool":
+            ok = isinstance(value, bool)
+            wanted = "true or false (without quotes)"
         else:
             ok = isinstance(value, str)
             wanted = "a string in double quotes"

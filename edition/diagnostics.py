@@ -15,6 +15,7 @@ class ExitCode(enum.IntEnum):
     INVALID = 1  # an input (a TEI file or edition.toml) has errors; nothing was written
     USAGE = 2  # the command line is wrong: unknown option, missing path
     OUTPUT = 3  # the site could not be written (permissions, disk, an output folder we must not replace)
+    INTERNAL = 70  # a bug in edition, not in the user's files (EX_SOFTWARE of sysexits.h)
 
 
 class Level(str, enum.Enum):

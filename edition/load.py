@@ -1,54 +1,88 @@
-"""Reading TEI files safely: no network, no DTDs, no external entities; line numbers kept."""
+"""Reading TEI files safely: no network, no DTDs, no external entities, bounded entity expansion and depth,
+XIncludes only from inside the edition; line numbers kept."""
 
 from __future__ import annotations
 
 import copy
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
-from .diagnostics import Diagnostic, error, warning
+from .diagnostics import Diagnostic, element_column, error, warning
 from .model import NS, TEI, XML_ID, Document
 
+XINCLUDE = "http://www.w3.org/2001/XInclude"
+_INCLUDE_DEPTH = 10
 
-def safe_parser() -> etree.XMLParser:
-    # A fresh parser per file: lxml's parser keeps its error log between files.
+
+@dataclass(frozen=True)
+class Reading:
+    """How files are read: the folder XIncludes must stay inside (None: the including file's own folder), and
+    whether libxml2's safety limits on depth and size are lifted (the `huge_tree` setting)."""
+
+    inside: Path | None = None
+    huge_tree: bool = False
+
+
+def safe_parser(huge_tree: bool = False) -> etree.XMLParser:
+    # A fresh parser per file: lxml's parser keeps its error log between files. Internal entities are
+    # expanded (an editor's &mdash; is text, not lost), within libxml2's amplification limit; external ones
+    # never are, and neither DTDs nor anything on the network are loaded.
     return etree.XMLParser(
-        resolve_entities=False,
+        resolve_entities="internal",
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
-        huge_tree=False,
+        huge_tree=huge_tree,
         remove_comments=False,
     )
 
 
-def load_document(path: Path) -> tuple[Document | None, list[Diagnostic]]:
+def load_document(path: Path, reading: Reading = Reading()) -> tuple[Document | None, list[Diagnostic]]:
     """Parse one TEI file into a Document, or return why it cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         return None, [error(path, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}")]
-    return parse_document(path, data)
+    return parse_document(path, data, reading)
 
 
-def parse_document(path: Path, data: bytes) -> tuple[Document | None, list[Diagnostic]]:
+def parse_document(path: Path, data: bytes, reading: Reading = Reading()) -> tuple[Document | None, list[Diagnostic]]:
     """Parse the bytes of one TEI file (read from `path`, which diagnostics name) into a Document."""
+    if _looks_binary(data):
+        return None, [error(path, 1, 1, "not-well-formed",
+                            "not well-formed XML: this is a binary file, not text: replace it with the TEI "
+                            "document, or remove it from the texts")]
     try:
-        tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
+        tree = etree.ElementTree(etree.fromstring(data, safe_parser(reading.huge_tree)))
     except etree.XMLSyntaxError as exc:
-        return None, [_syntax_diagnostic(path, exc)]
+        return None, [_syntax_diagnostic(path, exc, data)]
     root = tree.getroot()
     if root.tag != f"{{{TEI}}}TEI":
         return None, [_not_tei(path, root)]
     text = _decode(data, tree.docinfo.encoding)
+    problems = include_parts(tree, path, reading.inside or path.parent, reading, text.splitlines())
+    if problems:
+        return None, problems
     document = Document(path=path, tree=tree, source_lines=text.splitlines(), source=data)
     document.id = root.get(XML_ID) or path.stem
     has_text = root.find(f"{{{TEI}}}text") is not None
     document.kind = "document" if has_text else "register"
     return document, []
+
+
+_BYTE_ORDER_MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _looks_binary(data: bytes) -> bool:
+    """A file with NUL bytes that is not UTF-16 or UTF-32 (with or without a byte order mark) is no text."""
+    head = data[:4096]
+    if b"\x00" not in head or head.startswith(_BYTE_ORDER_MARKS):
+        return False
+    return not (head.startswith((b"<\x00", b"\x00<")) or head.startswith((b"\x00\x00\x00<", b"<\x00\x00\x00")))
 
 
 def _decode(data: bytes, encoding: str | None) -> str:
@@ -59,10 +93,112 @@ def _decode(data: bytes, encoding: str | None) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def _syntax_diagnostic(path: Path, exc: etree.XMLSyntaxError) -> Diagnostic:
+def _syntax_diagnostic(path: Path, exc: etree.XMLSyntaxError, data: bytes) -> Diagnostic:
     line, col = exc.position if exc.position else (1, 1)
-    message = _plain_syntax_message(re.sub(r", line \d+, column \d+$", "", exc.msg or "not well-formed XML"))
-    return error(path, line, col, "not-well-formed", f"not well-formed XML: {message}")
+    raw = re.sub(r", line \d+, column \d+$", "", exc.msg or "not well-formed XML")
+    text = _decode(data, None)
+    undefined = re.match(r"^Entity '(\S+)' not defined$", raw)
+    external = _external_entities(text)
+    if undefined and undefined.group(1) in external:
+        return error(path, line, col, "external-entity",
+                     f"the entity &{undefined.group(1)}; is declared external ({external[undefined.group(1)]}): "
+                     "edition never reads a file or address that an entity names: write the text itself here "
+                     "and remove the declaration")
+    if "amplification" in raw:
+        line, col = _first_entity_declaration(text) or (line, col)
+        return error(path, line, col, "entity-expansion",
+                     "the entities declared here expand to far more text than the file holds (a \"billion "
+                     "laughs\"), so the file is refused: write the text itself instead of entities within "
+                     "entities")
+    if raw.startswith("Excessive depth"):
+        return error(path, line, col, "too-deep",
+                     "elements are nested more than 256 deep here, deeper than any TEI document needs (was the "
+                     "file generated wrongly?): correct the nesting, or, if the file is genuine, set "
+                     "huge_tree = true in edition.toml")
+    if "XML_PARSE_HUGE" in raw or "huge" in raw.lower():
+        return error(path, line, col, "too-large",
+                     f"the file is beyond the parser's safety limits ({raw}): correct the file, or, if it is "
+                     "genuine, set huge_tree = true in edition.toml")
+    return error(path, line, col, "not-well-formed", f"not well-formed XML: {_plain_syntax_message(raw)}")
+
+
+_ENTITY_DECLARATION = re.compile(
+    r"<!ENTITY\s+(?:%\s+)?([^\s%;]+)\s+((?:SYSTEM|PUBLIC)\s+(?:\"[^\"]*\"|'[^']*')(?:\s+(?:\"[^\"]*\"|'[^']*'))?)?")
+
+
+def _external_entities(text: str) -> dict[str, str]:
+    """The entities the file's DOCTYPE declares as external: name -> their SYSTEM or PUBLIC identifier."""
+    return {m.group(1): " ".join(m.group(2).split()) for m in _ENTITY_DECLARATION.finditer(text) if m.group(2)}
+
+
+def _first_entity_declaration(text: str) -> tuple[int, int] | None:
+    found = _ENTITY_DECLARATION.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    return line, found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+
+
+def include_parts(tree, path: Path, inside: Path, reading: Reading, lines: list[str], depth: int = 0) -> list[Diagnostic]:
+    """Replace each xi:include by the file it names (parse="xml", the whole file; parse="text", its text).
+    Only files inside `inside` are read: never an address, never a file outside the edition."""
+    problems = []
+    for include in list(tree.iter(f"{{{XINCLUDE}}}include")):
+        target, problem = _include_target(include, path, inside, depth)
+        if problem is None:
+            problem = _replace_include(include, target, inside, reading, depth)
+        if problem is not None:
+            line, col = element_column(lines, include)
+            problems.append(error(path, line, col, "xinclude", problem))
+    return problems
+
+
+def _include_target(include, path: Path, inside: Path, depth: int) -> tuple[Path | None, str | None]:
+    href = (include.get("href") or "").strip()
+    if include.get("xpointer") is not None:
+        return None, "xi:include with xpointer is not supported: include a whole file"
+    if not href:
+        return None, "xi:include has no href: name the file to include"
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", href):
+        return None, f"xi:include names an address ({href}): only files inside the edition's folder are included"
+    target = (path.parent / href).resolve()
+    if not target.is_relative_to(inside.resolve()):
+        return None, (f"xi:include names {href}, which is outside the edition's folder ({inside}): copy the file "
+                      "into the edition")
+    if not target.is_file():
+        return None, f"xi:include names {href}, which does not exist: correct the href"
+    if depth >= _INCLUDE_DEPTH:
+        return None, f"xi:include nests more than {_INCLUDE_DEPTH} files deep (does a file include itself?)"
+    return target, None
+
+
+def _replace_include(include, target: Path, inside: Path, reading: Reading, depth: int) -> str | None:
+    data = target.read_bytes()
+    if include.get("parse", "xml") == "text":
+        part = data.decode(include.get("encoding") or "utf-8", errors="replace")
+        _put_text(include, part)
+        return None
+    try:
+        included = etree.ElementTree(etree.fromstring(data, safe_parser(reading.huge_tree)))
+    except etree.XMLSyntaxError as exc:
+        return f"the included file {target.name} is not well-formed XML: {exc.msg}"
+    nested = include_parts(included, target, inside, reading, _decode(data, None).splitlines(), depth + 1)
+    if nested:
+        return f"the included file {target.name} cannot be included: {nested[0].message}"
+    part = included.getroot()
+    part.tail = include.tail
+    include.getparent().replace(include, part)
+    return None
+
+
+def _put_text(include, text: str) -> None:
+    parent, previous = include.getparent(), include.getprevious()
+    text += include.tail or ""
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    parent.remove(include)
 
 
 def _not_tei(path: Path, root) -> Diagnostic:

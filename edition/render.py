@@ -42,21 +42,31 @@ class Page:
     canonical: str = ""
 
 
+# Every page runs only the site's own script files: no inline script, no event-handler attributes, no inline
+# styles, no plug-ins, nothing from elsewhere, so nothing in a text (or a Markdown page with raw HTML allowed) can
+# run code in a reader's browser. Search needs WebAssembly ('wasm-unsafe-eval' allows compiling it, not eval).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+                           "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'")
+
+
 def environment(templates_dir: Path | None = None) -> Environment:
     """The Jinja2 environment: HTML autoescaped, undefined names an error rather than an empty string; an
     edition's own templates folder, when it has one, comes before the built-in templates."""
     folders = [str(templates_dir)] if templates_dir else []
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader([*folders, str(resources.TEMPLATES)]),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.globals["content_security_policy"] = CONTENT_SECURITY_POLICY
+    return env
 
 
-def markdown() -> MarkdownIt:
-    # Raw HTML in Markdown stays text: pages are content, and content must not inject markup.
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "replacements", "smartquotes"])
+def markdown(raw_html: bool = False) -> MarkdownIt:
+    # Raw HTML in Markdown stays text unless the edition's settings allow it (raw_html = true): pages are
+    # content, and content must not inject markup. Even allowed, the pages' security policy runs no script.
+    md = MarkdownIt("commonmark", {"html": raw_html, "typographer": True}).enable(["table", "replacements", "smartquotes"])
     # markdown-it-py's own plugin collection: footnotes, and an id on each section heading, so a section of a
     # page can be linked to.
     md.use(footnote_plugin).use(anchors_plugin, min_level=2, max_level=3)
@@ -95,7 +105,7 @@ def render_page(md: MarkdownIt, path: Path, text: str) -> tuple[str, list[Diagno
 def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
     """Every page of the site, rendered in memory."""
     env = environment(edition.config.templates_dir)
-    markdown_pages, diagnostics = read_markdown_pages(edition.config.pages_dir)
+    markdown_pages, diagnostics = read_markdown_pages(edition.config.pages_dir, edition.config.raw_html)
     menu, problems = site_menu(edition, markdown_pages)
     diagnostics.extend(problems)
     common = {"edition": edition.config, "version": __version__, "built": edition.built, "menu": menu}
@@ -358,12 +368,12 @@ def departed_document_pages(edition: Edition, env: Environment, common: dict) ->
     return pages
 
 
-def read_markdown_pages(folder: Path) -> tuple[dict[str, dict], list[Diagnostic]]:
+def read_markdown_pages(folder: Path, raw_html: bool = False) -> tuple[dict[str, dict], list[Diagnostic]]:
     """Each `*.md` of the pages folder as {slug: {title, html}}; the title is the first `# ` heading."""
     pages, problems = {}, []
     if not folder.is_dir():
         return pages, problems
-    md = markdown()
+    md = markdown(raw_html)
     for path in sorted(folder.glob("*.md")):
         try:
             text = path.read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ from functools import lru_cache
 from lxml import etree, isoschematron
 
 from . import resources
+from .addresses import unsafe_addresses
 from .config import CONFIG_NAME, Config, setting_line
 from .diagnostics import Diagnostic, Level, element_column, error, warning
 from .load import safe_parser
@@ -73,6 +74,7 @@ def validate_documents(documents: list[Document], context: list[Document] | None
     for document in documents:
         diagnostics.extend(grammar_problems(document))
         diagnostics.extend(rule_problems(document, rules))
+        diagnostics.extend(unsafe_addresses(document))
     return diagnostics
 
 
@@ -80,7 +82,7 @@ def validate_files(files: list[Document], config: Config, context: list[Document
     """Check the files against what the `schema` setting names: the edition's own grammar and rules, another
     RELAX NG grammar (texts written to another project's conventions), or nothing beyond well-formedness."""
     if config.schema == "none":
-        return [warning(config.project_dir / CONFIG_NAME, setting_line(config.project_dir, "schema"), 1,
+        return [problem for document in files for problem in unsafe_addresses(document)] + [warning(config.project_dir / CONFIG_NAME, setting_line(config.project_dir, "schema"), 1,
                         "schema-none", 'schema = "none": the texts are only checked for being well-formed XML, '
                         "not validated")]
     if config.schema_path is None:
@@ -93,7 +95,7 @@ def validate_files(files: list[Document], config: Config, context: list[Document
                                        "correct it, or set schema = \"none\"")]
     # The edition's guide to its own schema says nothing about another one.
     return [replace(problem, message=_OWN_GUIDE.sub("", problem.message))
-            for document in files for problem in grammar_problems(document, schema)]
+            for document in files for problem in grammar_problems(document, schema) + unsafe_addresses(document)]
 
 
 _OWN_GUIDE = re.compile(r"\s*\((?:see )?schemas/README\.md[^)]*\)| against schemas/README\.md")

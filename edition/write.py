@@ -35,7 +35,7 @@ def write_site(pages: list[Page], static_dir: Path, out: Path,
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
         for page in pages:
-            target = staging / page.path
+            target = _inside(staging, page.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(page.content, bytes):
                 target.write_bytes(page.content)
@@ -53,6 +53,15 @@ def write_site(pages: list[Page], static_dir: Path, out: Path,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return len(pages), found
+
+
+def _inside(staging: Path, relative: str) -> Path:
+    """The page's file in the staging folder; a path that would leave it is a bug (ids and names are checked
+    long before), never a file written elsewhere."""
+    target = (staging / relative).resolve()
+    if not target.is_relative_to(staging.resolve()) or target == staging.resolve():
+        raise OutputError(f"the page path '{relative}' leads outside the site's folder: nothing was written")
+    return target
 
 
 def check_output_folder(out: Path) -> None:

@@ -5,10 +5,11 @@ edition, that each of them fails when it should."""
 from __future__ import annotations
 
 import shutil
+import tomllib
 
 import pytest
 
-from conftest import EDITIONS
+from conftest import EDITIONS, ROOT
 from sitecheck import accessibility_violations, broken_links, css_errors, html_errors, html_pages, serve
 
 
@@ -17,7 +18,8 @@ def test_no_internal_link_or_fragment_is_broken(site) -> None:
 
 
 def test_every_page_is_valid_html(site) -> None:
-    assert html_errors(site) == []
+    base_url = tomllib.loads((ROOT / "edition.toml").read_text(encoding="utf-8"))["base_url"]
+    assert html_errors(site, base_url) == []
 
 
 def test_every_stylesheet_is_valid_css(site) -> None:
@@ -53,6 +55,7 @@ BROKEN_HOME = """{% extends "base.html" %}
 <p><a href="#nowhere">a fragment that names no id</a></p>
 <form action="search/index.html"><input type="text" name="q"></form>
 <span><div>a block inside a phrase</div></span>
+<script>document.title = "run from the page";</script>
 {% endblock %}
 """
 
@@ -82,6 +85,7 @@ def test_the_html_check_finds_invalid_html(broken_site) -> None:
     errors = html_errors(broken_site)
     assert [e for e in errors if not e.startswith("index.html:")] == []
     assert any("Element “div” not allowed as child of element “span”" in e for e in errors), errors
+    assert any("Inline script violates Content Security Policy" in e for e in errors), errors
 
 
 def test_the_accessibility_check_finds_a_missing_label(broken_site, page) -> None:

@@ -169,8 +169,8 @@ def test_binary_and_misencoded_files_get_one_clear_line_each(run, tmp_path):
     code, out, err = run(["validate", "binary.xml", "latin.xml"], cwd=tmp_path)
     assert code == 1
     assert err.splitlines() == [
-        "binary.xml:1:1: error: not well-formed XML: the file does not begin with XML (is it a TEI file at all?): "
-        "replace it with the TEI document or remove it [not-well-formed]",
+        "binary.xml:1:1: error: not well-formed XML: this is a binary file, not text: replace it with the TEI "
+        "document, or remove it from the texts [not-well-formed]",
         "latin.xml:2:48: error: not well-formed XML: the bytes here are not in the encoding the file declares "
         "(UTF-8 if it declares none): save the file as UTF-8, or declare its real encoding [not-well-formed]",
         "2 errors, 0 warnings",
