@@ -54,9 +54,14 @@ def unsafe_addresses(document: Document) -> list[Diagnostic]:
 
 def _unsafe(document: Document, element, attribute: str, value: str, scheme: str) -> Diagnostic:
     line, col = element_column(document.source_lines, element)
-    shown = value if len(value) <= 60 else value[:57] + "…"
+    shown = _visible(value if len(value) <= 60 else value[:57] + "…")
     name = "xml:base" if attribute.startswith("{") else attribute
     return error(document.path, line, col, "unsafe-address",
                  f"@{name}=\"{shown}\" uses the scheme '{scheme}:', which a web page must not link to (it could "
                  "run code in a reader's browser): only relative paths, #fragments, http(s): and mailto: are "
                  "allowed; correct or remove the address")
+
+
+def _visible(value: str) -> str:
+    """The value with its control characters written out (a tab as \\t), as the editor must find them."""
+    return "".join(repr(c)[1:-1] if ord(c) < 32 else c for c in value)

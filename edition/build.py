@@ -9,6 +9,8 @@ from datetime import date, datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import anchors, checktext, resources, search
 from .config import CONFIG_NAME, Config, load_config
 from .diagnostics import Diagnostic, ExitCode, Report, error
@@ -83,9 +85,10 @@ def read_valid_edition(project_dir: Path) -> tuple[Edition | None, Report]:
     return enrich(config, documents), report
 
 
-def build(project_dir: Path, out: Path | None = None, check_text: bool = False) -> BuildResult:
+def build(project_dir: Path, out: Path | None = None, check_text: bool = False, search_index: bool = True) -> BuildResult:
     """Load, validate, enrich, transform, render, write: in that order, stopping before writing on any error.
-    With `check_text`, every document's words are counted against its HTML before anything is written."""
+    With `check_text`, every document's words are counted against its HTML before anything is written; without
+    `search_index`, the site has no search index (a quick preview)."""
     started = time.perf_counter()
     result = BuildResult()
     edition, result.report = read_valid_edition(project_dir)
@@ -103,14 +106,18 @@ def build(project_dir: Path, out: Path | None = None, check_text: bool = False) 
     if check_text:
         problems, result.words_checked = text_losses(edition)
         result.report.extend(problems)
-    pages, problems = render(edition)
+    try:
+        pages, problems = render(edition)
+    except jinja2.TemplateError as exc:
+        pages, problems = [], [template_problem(edition.config, exc)]
     result.report.extend(problems)
     if result.report.errors:
         result.exit_code = ExitCode.INVALID
         return result
     result.out = out if out is not None else edition.config.output_dir
     try:
-        result.pages, problems = write_site(pages, resources.STATIC, result.out, finish=search.index_site)
+        result.pages, problems = write_site(pages, resources.STATIC, result.out,
+                                            finish=search.index_site if search_index else None)
     except (OutputError, OSError) as exc:
         result.report.extend([error(result.out, 1, 1, "output", str(exc))])
         result.exit_code = ExitCode.OUTPUT
@@ -122,6 +129,19 @@ def build(project_dir: Path, out: Path | None = None, check_text: bool = False) 
     result.documents = len(edition.documents)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def template_problem(config: Config, exc: jinja2.TemplateError) -> Diagnostic:
+    """A mistake in the edition's own templates (the `templates` setting), located where Jinja2 found it. The
+    built-in templates are tested: an error in them is a bug of edition's, and goes on as one."""
+    if config.templates_dir is None:
+        raise exc
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return error(Path(exc.filename or config.templates_dir), exc.lineno or 1, 1, "template",
+                     f"template syntax: {exc.message}: correct the template")
+    return error(config.templates_dir, 1, 1, "template",
+                 f"a template of {config.templates} cannot be rendered: {exc.message}: correct it (the built-in "
+                 "templates show which names a page has)")
 
 
 def text_losses(edition: Edition) -> tuple[list[Diagnostic], int]:
@@ -166,10 +186,11 @@ def unsafe_page_names(edition: Edition) -> list[Diagnostic]:
     problems = []
     for document in edition.documents:
         if not _PAGE_NAME.match(document.id):
+            named = f"the document's xml:id '{document.id}'" if document.root.get(XML_ID) else \
+                f"the document has no xml:id, and its file's name '{document.id}'"
             problems.append(error(document.path, document.root.sourceline or 1, 1, "page-name",
-                                  f"the document's id '{document.id}' (its xml:id, or its file's name) cannot name "
-                                  "a page: give the document an xml:id of letters, digits, hyphens, underscores "
-                                  "and full stops, starting with a letter"))
+                                  f"{named} cannot name a page: give the document an xml:id of letters, digits, "
+                                  "hyphens, underscores and full stops, starting with a letter"))
     for entity in edition.entities.values():
         if not _PAGE_NAME.match(entity.id):
             path, line = _declared_at(edition, entity.id)

@@ -25,7 +25,8 @@ class EditionGroup(click.Group):
     """A click group whose usage errors exit with ExitCode.USAGE and whose crashes name --debug."""
 
     def main(self, *args, **kwargs):
-        debug = "--debug" in sys.argv
+        arguments = kwargs.get("args") or (args[0] if args else None) or sys.argv[1:]
+        debug = "--debug" in arguments
         try:
             return super().main(*args, **kwargs)
         except SystemExit:
@@ -68,9 +69,11 @@ def validate(paths: tuple[Path, ...], project_dir: Path) -> None:
 @click.option("--check-text", is_flag=True,
               help="Check that every word of each document's TEI text is shown by its page, in one view or the "
                    "other; a word lost is an error, and the site is not written.")
-def build(project_dir: Path, out: Path | None, check_text: bool) -> None:
+@click.option("--no-search", is_flag=True,
+              help="Leave out the search index: a quicker build for previews (the search page then finds nothing).")
+def build(project_dir: Path, out: Path | None, check_text: bool, no_search: bool) -> None:
     """Validate the edition in PROJECT_DIR and, if it is valid, write its site."""
-    result = build_edition(project_dir, out, check_text=check_text)
+    result = build_edition(project_dir, out, check_text=check_text, search_index=not no_search)
     _print(result.report)
     if result.exit_code is not ExitCode.OK:
         reason = "the site could not be written" if result.exit_code is ExitCode.OUTPUT else \

@@ -118,7 +118,7 @@ def load_config(project_dir: Path) -> tuple[Config | None, list[Diagnostic]]:
     except tomllib.TOMLDecodeError as exc:
         line, col = _toml_position(str(exc))
         return None, [error(path, line, col, "config-syntax",
-                            f"{_strip_position(str(exc))}: fix the TOML syntax of {CONFIG_NAME}")]
+                            f"{_plain_toml_message(_strip_position(str(exc)))}: fix the TOML syntax of {CONFIG_NAME}")]
     if isinstance(raw.get("texts"), str):  # one pattern needs no list around it
         raw["texts"] = [raw["texts"]]
     problems = _check(raw, path, text)
@@ -201,6 +201,12 @@ def _key_line(text: str, key: str) -> int:
 def _toml_position(message: str) -> tuple[int, int]:
     match = re.search(r"at line (\d+), column (\d+)", message)
     return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+
+
+def _plain_toml_message(message: str) -> str:
+    if message == "Illegal character '\\n'":  # tomllib's words for a string left open at the end of its line
+        return "the line ends inside a quoted string (a closing \" is missing)"
+    return message
 
 
 def _strip_position(message: str) -> str:

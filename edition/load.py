@@ -163,8 +163,7 @@ def _include_target(include, path: Path, inside: Path, depth: int) -> tuple[Path
         return None, f"xi:include names an address ({href}): only files inside the edition's folder are included"
     target = (path.parent / href).resolve()
     if not target.is_relative_to(inside.resolve()):
-        return None, (f"xi:include names {href}, which is outside the edition's folder ({inside}): copy the file "
-                      "into the edition")
+        return None, f"xi:include names {href}, which is outside the edition's folder: copy the file into the edition"
     if not target.is_file():
         return None, f"xi:include names {href}, which does not exist: correct the href"
     if depth >= _INCLUDE_DEPTH:
@@ -225,6 +224,9 @@ _SYNTAX_MESSAGES = [
      "save the file as UTF-8, or declare its real encoding"),
     (r"^Start tag expected, '<' not found$",
      "the file does not begin with XML (is it a TEI file at all?): replace it with the TEI document or remove it"),
+    (r"^xml:id : attribute value (.*) is not an NCName$",
+     r"xml:id '\1' is not a name XML allows: use letters, digits, hyphens, underscores and full stops, "
+     r"starting with a letter"),
     (r"^Entity '(\S+)' not defined$",
      r"the entity &\1; is not defined: write the character itself (TEI files are UTF-8)"),
 ]

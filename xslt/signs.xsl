@@ -369,12 +369,14 @@
        side in each view: the source's in the diplomatic view, the edition's in the reading view, each with
        the other side in its tooltip (the rules below read it from the choice). When the side a view wants is
        not encoded, the other is shown; alternatives of another kind (two unclear readings) are always shown.
-       The side not shown leaves its anchors. -->
+       Within a deletion, which the reading view leaves out, the diplomatic view shows both sides, so that the
+       edition's side is not lost. The side not shown leaves its anchors. -->
   <xsl:template match="tei:choice">
     <xsl:variable name="source-side" select="tei:sic | tei:orig | tei:abbr"/>
     <xsl:variable name="edition-side" select="tei:corr | tei:reg | tei:expan"/>
+    <xsl:variable name="deleted" select="boolean(ancestor::tei:del)"/>
     <xsl:variable name="shown-side" select="$source-side[$view != 'reading' or not($edition-side)]
-                                            | $edition-side[$view = 'reading' or not($source-side)]"/>
+                                            | $edition-side[$view = 'reading' or not($source-side) or $deleted]"/>
     <xsl:variable name="sides" select="$source-side | $edition-side"/>
     <xsl:call-template name="make-inline">
       <xsl:with-param name="class">
