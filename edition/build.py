@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ class BuildResult:
     out: Path | None = None
     words_checked: int = 0
     exit_code: ExitCode = ExitCode.OK
+    stages: Stages = field(default_factory=lambda: Stages())
 
 
 def load_edition(project_dir: Path) -> tuple[Config | None, list[Document], Report]:
@@ -71,18 +73,38 @@ def outside_project(path: Path, project_dir: Path) -> Diagnostic | None:
                  "copy the file into it")
 
 
-def read_valid_edition(project_dir: Path) -> tuple[Edition | None, Report]:
+class Stages:
+    """How long each stage of a build took, in seconds, in the order the stages ran (for the summary and the
+    benchmark)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def timing(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+
+def read_valid_edition(project_dir: Path, stages: Stages | None = None) -> tuple[Edition | None, Report]:
     """The edition read, validated and enriched; None when any file has an error (the report says which)."""
-    config, files, report = load_edition(project_dir)
+    stages = stages or Stages()
+    with stages.timing("parse"):
+        config, files, report = load_edition(project_dir)
     if config is not None:
-        report.extend(validate_files(files, config))
+        with stages.timing("validate"):
+            report.extend(validate_files(files, config))
     if report.errors or config is None:
         return None, report
-    documents, problems = select_documents(files, config.document, project_dir / CONFIG_NAME)
-    report.extend(problems)
-    if report.errors:
-        return None, report
-    return enrich(config, documents), report
+    with stages.timing("enrich"):
+        documents, problems = select_documents(files, config.document, project_dir / CONFIG_NAME)
+        report.extend(problems)
+        if report.errors:
+            return None, report
+        return enrich(config, documents), report
 
 
 def build(project_dir: Path, out: Path | None = None, check_text: bool = False, search_index: bool = True) -> BuildResult:
@@ -91,37 +113,50 @@ def build(project_dir: Path, out: Path | None = None, check_text: bool = False, 
     `search_index`, the site has no search index (a quick preview)."""
     started = time.perf_counter()
     result = BuildResult()
-    edition, result.report = read_valid_edition(project_dir)
+    stages = result.stages
+    edition, result.report = read_valid_edition(project_dir, stages)
     if edition is None:
         result.exit_code = ExitCode.INVALID
         return result
     edition.built = build_date()
-    result.report.extend(reserved_ids(edition))
-    result.report.extend(unsafe_page_names(edition))
-    result.report.extend(check_anchors(edition))
+    with stages.timing("anchors"):
+        result.report.extend(reserved_ids(edition))
+        result.report.extend(unsafe_page_names(edition))
+        result.report.extend(check_anchors(edition))
     if result.report.errors:
         result.exit_code = ExitCode.INVALID
         return result
-    result.report.extend(transform(edition))
+    with stages.timing("transform"):
+        result.report.extend(transform(edition))
     if check_text:
-        problems, result.words_checked = text_losses(edition)
+        with stages.timing("check text"):
+            problems, result.words_checked = text_losses(edition)
+            result.report.extend(problems)
+    with stages.timing("render"):
+        try:
+            pages, problems = render(edition)
+        except jinja2.TemplateError as exc:
+            pages, problems = [], [template_problem(edition.config, exc)]
         result.report.extend(problems)
-    try:
-        pages, problems = render(edition)
-    except jinja2.TemplateError as exc:
-        pages, problems = [], [template_problem(edition.config, exc)]
-    result.report.extend(problems)
     if result.report.errors:
         result.exit_code = ExitCode.INVALID
         return result
     result.out = out if out is not None else edition.config.output_dir
+
+    def search_timed(staging: Path, final: Path) -> list[Diagnostic]:
+        with stages.timing("search"):
+            return search.index_site(staging, final)
+
     try:
-        result.pages, problems = write_site(pages, resources.STATIC, result.out,
-                                            finish=search.index_site if search_index else None)
+        with stages.timing("write"):
+            result.pages, problems = write_site(pages, resources.STATIC, result.out,
+                                                finish=search_timed if search_index else None)
     except (OutputError, OSError) as exc:
         result.report.extend([error(result.out, 1, 1, "output", str(exc))])
         result.exit_code = ExitCode.OUTPUT
         return result
+    if "search" in stages.seconds:  # the index was built within the writing
+        stages.seconds["write"] -= stages.seconds["search"]
     result.report.extend(problems)
     if result.report.errors:  # the search index failed: the inputs are fine, the site could not be completed
         result.exit_code = ExitCode.OUTPUT

@@ -85,6 +85,7 @@ def _life_dates(person) -> str:
 def entity_mentions(documents: list[Document], entities: dict[str, Entity]) -> None:
     """Give each register entry the passages of the documents' texts that name it (each passage once), in
     chronological order."""
+    listed: set[tuple[str, int, str]] = set()  # (entity, document, passage) already given: a set, not a search
     for document in documents:
         for element in document.root.xpath(".//tei:text//*[@ref]", namespaces=NS):
             for token in element.get("ref").split():
@@ -92,7 +93,9 @@ def entity_mentions(documents: list[Document], entities: dict[str, Entity]) -> N
                 if entity is None or not token.startswith("#"):
                     continue
                 mention = _mention(document, element)
-                if not any(m.document is document and m.anchor == mention.anchor for m in entity.mentions):
+                key = (entity.id, id(document), mention.anchor)
+                if key not in listed:
+                    listed.add(key)
                     entity.mentions.append(mention)
 
 

@@ -18,7 +18,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import __version__, cite, examples, resources
 from .config import CONFIG_NAME, setting_line
 from .diagnostics import Diagnostic, error
-from .model import REGISTER_FOLDERS, REGISTER_TITLES, VIEWS, Edition, view_page
+from .model import REGISTER_FOLDERS, REGISTER_TITLES, VIEWS, Document, Edition, Entity, view_page
 
 
 # Folders the site itself writes: a Markdown page of that name would share their address.
@@ -217,11 +217,14 @@ def document_lists(edition: Edition) -> list[DocumentList]:
                                       [d for d in documents if value(d) == label]))
     withheld = [d for d in documents if d.metadata.withheld.passages]
     lists.append(DocumentList("documents/withheld/", "Withheld text", "With text withheld", withheld))
-    people = sorted({e.id: e for d in documents for e in d.mentions if e.kind == "person"}.values(),
-                    key=lambda e: (e.sort_key, e.id))
-    for person in people:
-        lists.append(DocumentList(f"documents/person/{person.id}/", "Person", person.name,
-                                  [d for d in documents if person in d.mentions]))
+    naming: dict[str, list[Document]] = {}  # person id -> the documents that name them, in list order
+    people: dict[str, Entity] = {}
+    for document in documents:
+        for person in {e.id: e for e in document.mentions if e.kind == "person"}.values():
+            naming.setdefault(person.id, []).append(document)
+            people[person.id] = person
+    for person in sorted(people.values(), key=lambda e: (e.sort_key, e.id)):
+        lists.append(DocumentList(f"documents/person/{person.id}/", "Person", person.name, naming[person.id]))
     return lists
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 import posixpath
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -21,14 +23,52 @@ def stylesheet() -> etree.XSLT:
     return etree.XSLT(etree.parse(str(resources.XSLT / "edition.xsl")))
 
 
-def transform(edition: Edition) -> list[Diagnostic]:
-    """Give every document its text as HTML in each view; return what the stylesheet reported."""
+# Below this many documents, starting worker processes costs more than it saves.
+PARALLEL_FROM = 64
+
+
+def transform(edition: Edition, processes: int | None = None) -> list[Diagnostic]:
+    """Give every document its text as HTML in each view; return what the stylesheet reported. Large editions
+    are transformed on a pool of worker processes, one per core unless `processes` says otherwise."""
+    processes = processes or os.cpu_count() or 1
+    if processes > 1 and len(edition.documents) >= PARALLEL_FROM and "fork" in mp.get_all_start_methods():
+        results = _transform_in_workers(edition, processes)
+    else:
+        results = map(_document_views, [edition] * len(edition.documents), range(len(edition.documents)))
     diagnostics: list[Diagnostic] = []
-    for document in edition.documents:
-        for view in VIEWS:
-            document.views[view], messages = transform_document(document, view, edition)
-            diagnostics.extend(messages)  # a message repeated by both views is reported once (Report.sorted)
+    for document, (views, messages) in zip(edition.documents, results):
+        document.views.update(views)
+        diagnostics.extend(messages)  # a message repeated by both views is reported once (Report.sorted)
     return diagnostics
+
+
+_forked: dict = {}  # the edition, as each forked worker inherits it from the build
+
+
+def _transform_in_workers(edition: Edition, processes: int):
+    # Forked workers share the parsed edition with the build (copy-on-write) and the stylesheet compiled
+    # before the fork, so nothing but each document's number goes out and its HTML comes back.
+    stylesheet()
+    _forked["edition"] = edition
+    try:
+        with mp.get_context("fork").Pool(processes) as pool:
+            return pool.map(_forked_document_views, range(len(edition.documents)),
+                            chunksize=max(1, len(edition.documents) // (processes * 8)))
+    finally:
+        _forked.clear()
+
+
+def _forked_document_views(index: int):
+    return _document_views(_forked["edition"], index)
+
+
+def _document_views(edition: Edition, index: int) -> tuple[dict[str, str], list[Diagnostic]]:
+    document = edition.documents[index]
+    views, diagnostics = {}, []
+    for view in VIEWS:
+        views[view], messages = transform_document(document, view, edition)
+        diagnostics.extend(messages)
+    return views, diagnostics
 
 
 def transform_document(document: Document, view: str = VIEWS[0],
