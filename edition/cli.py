@@ -15,6 +15,7 @@ from .build import register_anchors, validate_paths
 from .diagnostics import ExitCode, Report, display_path
 from .ids import number_files
 from .scaffold import new_edition
+from .serve import run_preview
 
 # Diagnostics carry the user's text: print it as it is, never as rich markup.
 _err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
@@ -88,6 +89,7 @@ def build(project_dir: Path, out: Path | None, check_text: bool, no_search: bool
         f"built {result.documents} document{'s' if result.documents != 1 else ''}, {result.pages} pages "
         f"in {result.seconds:.1f} s, {len(result.report.warnings)} warning(s)"
     )
+    _out.print("time by stage: " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.stages.seconds.items()))
     _out.print(f"site written to {display_path(result.out)}/: open {index.as_uri()} in a browser, "
                f"or serve it with: python -m http.server -d {display_path(result.out)}")
 
@@ -143,6 +145,16 @@ def new(target: Path) -> None:
         _out.print(f"  {path.relative_to(target).as_posix()}")
     cd = "" if target.resolve() == Path.cwd() else f"cd {shlex.quote(display_path(target))} && "
     _out.print(f"next: {cd}edition build; the home page, site/pages/index.md, says what to do after that")
+
+
+@main.command()
+@click.argument("project_dir", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port on 127.0.0.1 to serve the preview on (0: any free port).")
+def serve(project_dir: Path, port: int) -> None:
+    """Build the edition in PROJECT_DIR, serve it on 127.0.0.1 and build it again at every change of its files,
+    reloading the open page; errors show in the terminal and on the page. Ctrl-C stops it."""
+    sys.exit(run_preview(project_dir, port))
 
 
 def _print(report: Report) -> None:
