@@ -185,7 +185,7 @@ def text_losses(edition: Edition) -> tuple[list[Diagnostic], int]:
     problems, checked = [], 0
     for document in edition.documents:
         checked += sum(checktext.tei_words(document.root).values())
-        for lost in checktext.by_element(checktext.shortfall(document.root, document.views)):
+        for lost in checktext.by_element(checktext.document_losses(document, edition)):
             problems.append(error(
                 document.path, lost.line, 1, "text-lost",
                 f"{lost.count} word{'s' if lost.count != 1 else ''} of <{lost.element}> in document {document.id} "

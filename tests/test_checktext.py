@@ -1,6 +1,7 @@
-"""edition/checktext.py: every word of a document's TEI text is found in its HTML views, and a word that is
-not is reported at the element that holds it. The documents are small TEI texts rendered by the edition's own
-stylesheet; a loss is made by deleting words from that HTML, or by a stylesheet with a rule that drops text.
+"""edition/checktext.py: every word of a document's TEI text, where it occurs, is found in one of its HTML
+views, and an occurrence that is not is reported at the element that holds it. The documents are small TEI
+texts rendered by the edition's own stylesheet; a loss is made by deleting words from that HTML, or by a
+stylesheet with a rule that drops text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from edition.checktext import (
     element_name,
     format_losses,
     html_words,
+    mark,
     shortfall,
     tei_words,
     words,
@@ -108,19 +110,35 @@ def test_a_word_deleted_from_the_html_is_a_loss_at_its_element() -> None:
         'texts/case.xml:13: 1 word of <hi> missing: "quixotic"']
 
 
-def test_a_rule_that_drops_text_is_caught(tmp_path: Path) -> None:
+def careless_stylesheet() -> etree.XSLT:
     """A stylesheet that imports the edition's and adds a rule writing nothing for a name, as a careless new
     rule would."""
-    careless = etree.XML(f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    return etree.XSLT(etree.XML(f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
         xmlns:tei="http://www.tei-c.org/ns/1.0">
       <xsl:import href="{(resources.XSLT / 'edition.xsl').resolve().as_uri()}"/>
       <xsl:template match="tei:persName"/>
-    </xsl:stylesheet>""")
-    transformer = etree.XSLT(careless)
+    </xsl:stylesheet>"""))
+
+
+def test_a_rule_that_drops_text_is_caught() -> None:
+    transformer = careless_stylesheet()
     parsed = document(PARAGRAPHS)
     rendered = {view: str(transformer(parsed.tree, view=etree.XSLT.strparam(view))) for view in VIEWS}
     assert format_losses("texts/case.xml", shortfall(parsed.root, rendered)) == [
         'texts/case.xml:11: 1 word of <persName> missing: "ambassador"']
+
+
+def test_a_rule_that_drops_text_drops_the_mark_of_each_word_it_drops() -> None:
+    """Given the careless stylesheet to render the marked copy too, as the build gives the check its own, the
+    name's mark is missing from the marked views themselves."""
+    transformer = careless_stylesheet()
+
+    def render(tree, view: str) -> str:
+        return str(transformer(tree, view=etree.XSLT.strparam(view)))
+
+    parsed = document(PARAGRAPHS)
+    rendered = {view: render(parsed.tree, view) for view in VIEWS}
+    assert shortfall(parsed.root, rendered, render) == [Loss(11, "persName", "ambassador", 1)]
 
 
 def test_each_side_of_a_choice_may_show_in_one_view_only() -> None:
@@ -140,14 +158,38 @@ def test_each_side_of_a_choice_may_show_in_one_view_only() -> None:
         == {("corr", "mistake"), ("expan", "approximately"), ("reg", "color")}
 
 
-def test_a_choice_counts_as_its_longer_reading() -> None:
-    """No view shows both readings, so "THEY THEY" corrected to "THEY" needs two, not three."""
+def test_each_reading_of_a_choice_is_found_in_the_view_that_shows_it() -> None:
+    """No view shows both readings: "THEY THEY" corrected to "THEY" is found as two in one view, one in the
+    other, and a repetition one view drops is lost where it is."""
     parsed = document("      <p>COULD EXPECT <choice><sic>THEY THEY</sic><corr>THEY</corr></choice> COULD</p>")
     rendered = views(parsed)
     assert tei_words(parsed.root)["they"] == 3
     assert shortfall(parsed.root, rendered) == []
     doctored = {**rendered, "diplomatic": rendered["diplomatic"].replace("THEY THEY", "THEY")}
     assert shortfall(parsed.root, doctored) == [Loss(11, "sic", "they", 1)]
+
+
+def test_the_same_word_in_parts_that_different_views_show_is_no_loss() -> None:
+    """Each view shows four of the five "0", no view all five: each occurrence is shown by one view."""
+    parsed = document('      <p xml:id="x-p1">0 <choice><abbr>0 </abbr><expan>0 0 </expan></choice>'
+                      '<choice><abbr>0 0 </abbr><expan>0 </expan></choice></p>')
+    rendered = views(parsed)
+    assert [html_words(rendered[view])["0"] for view in VIEWS] == [4, 4]
+    assert shortfall(parsed.root, rendered) == []
+
+
+def test_a_deletion_and_an_expansion_of_the_same_word_are_each_found() -> None:
+    """The reading view shows the expansion's REPEAT, the diplomatic view the deleted one; neither stands in
+    for the other when its own view loses it."""
+    parsed = document('      <p xml:id="x-p1"><del>REPEAT</del>\n'
+                      '        <choice><abbr>RPT</abbr><expan>REPEAT</expan></choice></p>')
+    rendered = views(parsed)
+    assert [html_words(rendered[view])["repeat"] for view in VIEWS] == [1, 1]
+    assert shortfall(parsed.root, rendered) == []
+    reading_lost = {**rendered, "reading": rendered["reading"].replace("REPEAT", "")}
+    assert shortfall(parsed.root, reading_lost) == [Loss(12, "expan", "repeat", 1)]
+    diplomatic_lost = {**rendered, "diplomatic": rendered["diplomatic"].replace(">REPEAT<", "><")}
+    assert shortfall(parsed.root, diplomatic_lost) == [Loss(11, "del", "repeat", 1)]
 
 
 def test_the_editions_own_labels_do_not_stand_in_for_lost_words() -> None:
@@ -198,7 +240,7 @@ def test_a_word_missing_more_often_than_shown_is_counted() -> None:
     assert format_losses("texts/case.xml", losses) == ['texts/case.xml:11: 2 words of <p> missing: "echo" ×2']
 
 
-def test_a_word_written_twice_is_lost_where_its_neighbours_are() -> None:
+def test_a_word_written_twice_is_lost_where_the_view_lacks_it() -> None:
     parsed = document("""      <p>Meeting of the <term>Union</term> delegates.</p>
       <p>Statement by the <gloss>Union</gloss> minister.</p>""")
     rendered = {view: without(markup, "//span[@class='gloss']") for view, markup in views(parsed).items()}
@@ -213,6 +255,36 @@ def test_a_word_broken_across_lines_is_found_in_its_parts() -> None:
     assert "example" in html_words(rendered["reading"])
     assert {"exam", "ple"} <= set(html_words(rendered["diplomatic"]))
     assert shortfall(parsed.root, rendered) == []
+
+
+def test_a_gaps_description_that_repeats_its_placeholder_is_shown_by_it() -> None:
+    """The stylesheet leaves out a desc that only repeats the placeholder: the one decision it makes on the
+    words themselves. Its words stay unmarked, and the placeholder's words show them."""
+    parsed = document('      <p>Before <gap reason="notDeclassified" quantity="2" unit="line">'
+                      '<desc>[2 lines not declassified]</desc></gap> after.</p>')
+    rendered = views(parsed)
+    assert "[2 lines not declassified]" in rendered["reading"]
+    assert 'class="desc"' not in rendered["reading"]
+    assert [occurrence.word for occurrence in mark(parsed.root).unmarked] == ["2", "lines", "not", "declassified"]
+    assert shortfall(parsed.root, rendered) == []
+    doctored = {view: markup.replace("[2 lines not declassified]", "[]") for view, markup in rendered.items()}
+    assert shortfall(parsed.root, doctored) == [Loss(11, "desc", word, 1)
+                                                for word in ("2", "declassified", "lines", "not")]
+
+
+def test_the_marked_copy_keeps_all_but_the_words() -> None:
+    """Spaces and punctuation stay where they are, so that the stylesheet decides alike; a word running
+    across a comment is one mark; the document itself is not changed."""
+    parsed = document('      <p>Keep <del>struck</del>, don’t!  <hi>exam<lb break="no"/>ple</hi>'
+                      ' char<!-- c -->lie</p>')
+    marking = mark(parsed.root)
+    marked = marking.tree.find(".//tei:text//tei:p", NS).xpath("string()")
+    assert marked == "\ue0000\ue001 \ue0001\ue001, \ue0002\ue001!  \ue0003\ue001\ue0004\ue001 \ue0005\ue001"
+    found = [(occurrence.written, occurrence.word, element_name(occurrence.holder)) for occurrence in marking.marked]
+    assert found == [("Keep", "keep", "p"), ("struck", "struck", "del"), ("don’t", "don't", "p"),
+                     ("exam", "exam", "hi"), ("ple", "ple", "hi"), ("charlie", "charlie", "p")]
+    assert parsed.root.find(".//tei:text//tei:p", NS).xpath("string()") == "Keep struck, don’t!  example charlie"
+    assert shortfall(parsed.root, views(parsed)) == []
 
 
 def test_elements_of_other_vocabularies_are_named_by_their_prefix() -> None:

@@ -81,14 +81,11 @@ BODY = st.lists(st.one_of(PARAGRAPH, PARAGRAPH, LIST), min_size=1, max_size=5)
 
 
 def serialise(nodes: list, ids: list[str]) -> str:
-    """The nodes as TEI markup; each xml:id left open (None) is given the next number, recorded in `ids`.
-    Each word gets a number of its own too, so every occurrence is a word of its own: the check of the words
-    (--check-text) then judges each occurrence, not a count of the same word in places the two views show
-    differently."""
+    """The nodes as TEI markup; each xml:id left open (None) is given the next number, recorded in `ids`."""
     parts = []
     for node in nodes:
         if isinstance(node, str):
-            parts.append(escape(_numbered(node, ids)))
+            parts.append(escape(node))
         elif node[0] == "raw":
             parts.append(node[1])
         else:
@@ -100,18 +97,6 @@ def serialise(nodes: list, ids: list[str]) -> str:
             written = "".join(f" {key}={quoteattr(value)}" for key, value in given_attributes.items())
             parts.append(f"<{name}{written}>{serialise(content, ids)}</{name}>")
     return "".join(parts)
-
-
-def _numbered(text: str, ids: list[str]) -> str:
-    # The count of words so far is kept as the last entry of a list the whole serialisation shares.
-    def number(word):
-        _WORDS.append(len(_WORDS) + 1)
-        return f"{word.group()}x{_WORDS[-1]}"
-
-    return re.sub(r"\w+", number, text)
-
-
-_WORDS: list[int] = []
 
 
 def built(body: str) -> tuple:
