@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import jinja2
 
@@ -18,7 +19,8 @@ from .diagnostics import Diagnostic, ExitCode, Report, error
 from .enrich import enrich
 from .load import Reading, expand_paths, load_document, select_documents
 from .model import XML_ID, Document, Edition
-from .render import LIST_FOLDERS, render
+from .cache import MANIFEST, Cache, digest, document_inputs, edition_key
+from .render import LIST_FOLDERS, Page, render
 from .transform import transform
 from .validate import validate_documents, validate_files
 from .write import OutputError, write_site
@@ -34,6 +36,7 @@ class BuildResult:
     seconds: float = 0.0
     out: Path | None = None
     words_checked: int = 0
+    remade: int = 0  # documents transformed and rendered anew (the others were carried over)
     exit_code: ExitCode = ExitCode.OK
     stages: Stages = field(default_factory=lambda: Stages())
 
@@ -75,18 +78,49 @@ def outside_project(path: Path, project_dir: Path) -> Diagnostic | None:
 
 class Stages:
     """How long each stage of a build took, in seconds, in the order the stages ran (for the summary and the
-    benchmark)."""
+    benchmark); a `progress` (cli.py) is told as each stage starts, advances and ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: Progress | None = None) -> None:
         self.seconds: dict[str, float] = {}
+        self.progress = progress
+        self._running: dict[str, float] = {}
 
     @contextmanager
-    def timing(self, name: str):
-        started = time.perf_counter()
+    def timing(self, name: str, total: int | None = None):
+        self.begin(name, total)
         try:
             yield
         finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+            self.end(name)
+
+    def begin(self, name: str, total: int | None = None) -> None:
+        self._running[name] = time.perf_counter()
+        if self.progress is not None:
+            self.progress.start(name, total)
+
+    def end(self, name: str) -> None:
+        """The stage is over (once: a stage ended early is not ended again)."""
+        if name not in self._running:
+            return
+        seconds = time.perf_counter() - self._running.pop(name)
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+        if self.progress is not None:
+            self.progress.finish(name, seconds)
+
+    def advance(self, count: int = 1) -> None:
+        """`count` more items of the running stage done (files read, documents transformed, pages written)."""
+        if self.progress is not None:
+            self.progress.advance(count)
+
+
+class Progress(Protocol):
+    """What is told of a build's progress: cli.py shows it as a bar on a terminal, as plain lines elsewhere."""
+
+    def start(self, stage: str, total: int | None) -> None: ...
+
+    def advance(self, count: int) -> None: ...
+
+    def finish(self, stage: str, seconds: float) -> None: ...
 
 
 def read_valid_edition(project_dir: Path, stages: Stages | None = None) -> tuple[Edition | None, Report]:
@@ -107,12 +141,15 @@ def read_valid_edition(project_dir: Path, stages: Stages | None = None) -> tuple
         return enrich(config, documents), report
 
 
-def build(project_dir: Path, out: Path | None = None, check_text: bool = False, search_index: bool = True) -> BuildResult:
+def build(project_dir: Path, out: Path | None = None, check_text: bool = False, search_index: bool = True,
+          clean: bool = False, progress: Progress | None = None) -> BuildResult:
     """Load, validate, enrich, transform, render, write: in that order, stopping before writing on any error.
-    With `check_text`, every document's words are counted against its HTML before anything is written; without
-    `search_index`, the site has no search index (a quick preview)."""
+    Pages whose inputs are those of the last build into `out` are carried over from it, unless `clean`.
+    With `check_text`, every document's words are checked against its HTML before anything is written (every
+    document is transformed); without `search_index`, the site has no search index (a quick preview).
+    `progress` is told of each stage."""
     started = time.perf_counter()
-    result = BuildResult()
+    result = BuildResult(stages=Stages(progress))
     stages = result.stages
     edition, result.report = read_valid_edition(project_dir, stages)
     if edition is None:
@@ -126,37 +163,48 @@ def build(project_dir: Path, out: Path | None = None, check_text: bool = False, 
     if result.report.errors:
         result.exit_code = ExitCode.INVALID
         return result
-    with stages.timing("transform"):
-        result.report.extend(transform(edition))
+    result.out = out if out is not None else edition.config.output_dir
+    with stages.timing("plan"):
+        cache = Cache(result.out.resolve(), edition_key(edition.config, edition.built,
+                                                         {e.kind for e in edition.entities.values()}),
+                      clean=clean or check_text)
+        changed = [d for d in edition.documents
+                   if not cache.plan(d.url, digest(document_inputs(d, edition, cache.summaries)))]
+    with stages.timing("transform", total=len(changed)):
+        result.report.extend(transform(edition, documents=changed, done=stages.advance))
+        for document in edition.documents:
+            if cache.carried_over(document.url):  # what the stylesheet said of it last time still holds
+                result.report.extend(cache.messages(document.url))
     if check_text:
         with stages.timing("check text"):
             problems, result.words_checked = text_losses(edition)
             result.report.extend(problems)
     with stages.timing("render"):
         try:
-            pages, problems = render(edition)
+            pages, problems = render(edition, cache)
+            pages.append(Page(MANIFEST, cache.manifest()))
         except jinja2.TemplateError as exc:
             pages, problems = [], [template_problem(edition.config, exc)]
         result.report.extend(problems)
     if result.report.errors:
         result.exit_code = ExitCode.INVALID
         return result
-    result.out = out if out is not None else edition.config.output_dir
+    result.remade = len(changed)
 
     def search_timed(staging: Path, final: Path) -> list[Diagnostic]:
+        stages.end("write")  # the pages are written; the index is a stage of its own
         with stages.timing("search"):
             return search.index_site(staging, final)
 
     try:
-        with stages.timing("write"):
+        with stages.timing("write", total=len(pages)):
             result.pages, problems = write_site(pages, resources.STATIC, result.out,
-                                                finish=search_timed if search_index else None)
+                                                finish=search_timed if search_index else None,
+                                                written=stages.advance)
     except (OutputError, OSError) as exc:
         result.report.extend([error(result.out, 1, 1, "output", str(exc))])
         result.exit_code = ExitCode.OUTPUT
         return result
-    if "search" in stages.seconds:  # the index was built within the writing
-        stages.seconds["write"] -= stages.seconds["search"]
     result.report.extend(problems)
     if result.report.errors:  # the search index failed: the inputs are fine, the site could not be completed
         result.exit_code = ExitCode.OUTPUT

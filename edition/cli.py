@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shlex
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+import rich.progress
 from rich.console import Console
 
 from . import __version__
@@ -72,9 +74,17 @@ def validate(paths: tuple[Path, ...], project_dir: Path) -> None:
                    "other; a word lost is an error, and the site is not written.")
 @click.option("--no-search", is_flag=True,
               help="Leave out the search index: a quicker build for previews (the search page then finds nothing).")
-def build(project_dir: Path, out: Path | None, check_text: bool, no_search: bool) -> None:
-    """Validate the edition in PROJECT_DIR and, if it is valid, write its site."""
-    result = build_edition(project_dir, out, check_text=check_text, search_index=not no_search)
+@click.option("--clean", is_flag=True,
+              help="Make every page anew instead of carrying over the pages of the last build whose inputs are "
+                   "unchanged.")
+def build(project_dir: Path, out: Path | None, check_text: bool, no_search: bool, clean: bool) -> None:
+    """Validate the edition in PROJECT_DIR and, if it is valid, write its site.
+
+    Only what changed since the last build into the same folder is made again: a document whose text,
+    neighbours or linked pages changed, and the lists and register pages that show it."""
+    with _progress() as progress:
+        result = build_edition(project_dir, out, check_text=check_text, search_index=not no_search, clean=clean,
+                               progress=progress)
     _print(result.report)
     if result.exit_code is not ExitCode.OK:
         reason = "the site could not be written" if result.exit_code is ExitCode.OUTPUT else \
@@ -89,7 +99,9 @@ def build(project_dir: Path, out: Path | None, check_text: bool, no_search: bool
         f"built {result.documents} document{'s' if result.documents != 1 else ''}, {result.pages} pages "
         f"in {result.seconds:.1f} s, {len(result.report.warnings)} warning(s)"
     )
-    _out.print("time by stage: " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.stages.seconds.items()))
+    carried = result.documents - result.remade
+    _out.print(f"{result.remade} document{'s' if result.remade != 1 else ''} transformed and rendered"
+               + (f", {carried} carried over unchanged from the last build" if carried else ""))
     _out.print(f"site written to {display_path(result.out)}/: open {index.as_uri()} in a browser, "
                f"or serve it with: python -m http.server -d {display_path(result.out)}")
 
@@ -155,6 +167,51 @@ def serve(project_dir: Path, port: int) -> None:
     """Build the edition in PROJECT_DIR, serve it on 127.0.0.1 and build it again at every change of its files,
     reloading the open page; errors show in the terminal and on the page. Ctrl-C stops it."""
     sys.exit(run_preview(project_dir, port))
+
+
+class _Bar:
+    """A build's progress on a terminal: a bar for the running stage (a spinner where its size is unknown),
+    and a line for each stage done."""
+
+    def __init__(self, progress: rich.progress.Progress):
+        self._progress = progress
+        self._tasks: list = []
+
+    def start(self, stage: str, total: int | None) -> None:
+        self._tasks.append(self._progress.add_task(stage, total=total))
+
+    def advance(self, count: int) -> None:
+        if self._tasks:
+            self._progress.advance(self._tasks[-1], count)
+
+    def finish(self, stage: str, seconds: float) -> None:
+        if self._tasks:
+            self._progress.remove_task(self._tasks.pop())
+        self._progress.console.print(f"  {stage:<11}{seconds:7.1f} s")
+
+
+class _Lines:
+    """A build's progress where no one watches a bar (a log, CI, a pipe): a plain line for each stage done."""
+
+    def start(self, stage: str, total: int | None) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        pass
+
+    def finish(self, stage: str, seconds: float) -> None:
+        _out.print(f"  {stage:<11}{seconds:7.1f} s")
+
+
+@contextmanager
+def _progress():
+    if not (_err.is_terminal and _out.is_terminal):
+        yield _Lines()
+        return
+    columns = (rich.progress.SpinnerColumn(), rich.progress.TextColumn("{task.description:<11}"),
+               rich.progress.BarColumn(), rich.progress.MofNCompleteColumn(), rich.progress.TimeElapsedColumn())
+    with rich.progress.Progress(*columns, console=_err, transient=True) as bar:
+        yield _Bar(bar)
 
 
 def _print(report: Report) -> None:

@@ -87,12 +87,13 @@ def entity_mentions(documents: list[Document], entities: dict[str, Entity]) -> N
     chronological order."""
     listed: set[tuple[str, int, str]] = set()  # (entity, document, passage) already given: a set, not a search
     for document in documents:
+        passages: dict = {}  # each passage's reading text, worked out once however many names it holds
         for element in document.root.xpath(".//tei:text//*[@ref]", namespaces=NS):
             for token in element.get("ref").split():
                 entity = entities.get(token.removeprefix("#"))
                 if entity is None or not token.startswith("#"):
                     continue
-                mention = _mention(document, element)
+                mention = _mention(document, element, passages)
                 key = (entity.id, id(document), mention.anchor)
                 if key not in listed:
                     listed.add(key)
@@ -105,21 +106,23 @@ _CITABLE = {f"{{{TEI}}}{name}" for name in CITABLE_UNITS}
 _NOT_QUOTED = {f"{{{TEI}}}{name}" for name in ("sic", "orig", "abbr", "del", "surplus", "note", "fw")}
 
 
-def _mention(document: Document, name) -> Mention:
+def _mention(document: Document, name, passages: dict) -> Mention:
     holder = next((a for a in name.iterancestors() if a.tag in _CITABLE and a.get(XML_ID)), None)
     anchor = holder.get(XML_ID) if holder is not None else document.id
     number = document.paragraph_number(anchor)
     where = f"paragraph {number}" if number else CITABLE_NAMES.get(etree.QName(holder).localname, "") \
         if holder is not None else ""
-    return Mention(document, anchor, _snippet(holder, name), where)
+    if holder is not None and holder not in passages:
+        passages[holder] = " ".join(_reading_text(holder, top=True).split())
+    return Mention(document, anchor, _snippet(passages.get(holder), name), where)
 
 
-def _snippet(passage, name, words: int = 10) -> str:
-    """The name with up to `words` words either side, from the reading text of the passage holding it."""
+def _snippet(text: str | None, name, words: int = 10) -> str:
+    """The name with up to `words` words either side, from the reading text (`text`) of the passage holding
+    it; the name alone when it stands in no passage."""
     named = " ".join(_reading_text(name, top=True).split())
-    if passage is None:
+    if text is None:
         return named
-    text = " ".join(_reading_text(passage, top=True).split())
     at = text.find(named)
     if at < 0 or not named:
         return named or text[:120]

@@ -120,6 +120,7 @@ class Document:
     previous: Document | None = None
     next: Document | None = None
     views: dict[str, str] = field(default_factory=dict)  # the text's HTML in each view, by view name
+    messages: list = field(default_factory=list)  # what the stylesheet said of the text (warnings)
     # A document selected within a larger file (a FRUS volume's div[@type='document']) stands in a TEI tree of
     # its own, the file's header around it; `file` is the file it came from (None: the document is the file).
     file: Document | None = None

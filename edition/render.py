@@ -8,6 +8,7 @@ import zipfile
 from html import escape
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markdown_it import MarkdownIt
@@ -16,6 +17,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import __version__, cite, examples, resources
+from .cache import Cache, digest, entity_inputs
 from .config import CONFIG_NAME, setting_line
 from .diagnostics import Diagnostic, error
 from .model import REGISTER_FOLDERS, REGISTER_TITLES, VIEWS, Document, Edition, Entity, view_page
@@ -38,7 +40,7 @@ class Page:
     an HTML page also has its canonical address, which the sitemap lists."""
 
     path: str
-    content: str | bytes
+    content: str | bytes | None  # None: the file of the last build is carried over (cache.py)
     canonical: str = ""
 
 
@@ -102,8 +104,9 @@ def render_page(md: MarkdownIt, path: Path, text: str) -> tuple[str, list[Diagno
     return md.renderer.render(tokens, md.options, {"examples": rendered}), problems
 
 
-def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
-    """Every page of the site, rendered in memory."""
+def render(edition: Edition, cache: Cache | None = None) -> tuple[list[Page], list[Diagnostic]]:
+    """Every page of the site, rendered in memory; with a `cache`, the documents it carries over and the
+    lists and register pages whose inputs are unchanged stand as pages to carry over from the last site."""
     env = environment(edition.config.templates_dir)
     markdown_pages, diagnostics = read_markdown_pages(edition.config.pages_dir, edition.config.raw_html)
     menu, problems = site_menu(edition, markdown_pages)
@@ -115,29 +118,59 @@ def render(edition: Edition) -> tuple[list[Page], list[Diagnostic]]:
                            documents=edition.documents, current="home"))
     for slug, page in markdown_pages.items():
         pages.append(html_page(env, "page.html", f"{slug}/index.html", common, page=page, current=slug))
-    pages.extend(document_list_pages(edition, env, common))
+    pages.extend(document_list_pages(edition, env, common, cache))
     pages.append(Page(DOCUMENTS_JSON, documents_json(edition)))
     pages.append(Page(EDITION_ZIP, edition_zip(edition)))
-    views = [{"name": view, "page": view_page(view)} for view in VIEWS]
     for document in edition.documents:
-        redirects = edition.redirects.get(document.id, [])
-        citing = document_citing(edition, document)
-        for view in views:
-            # Both views are one text: the canonical address is the document's own, whichever view is shown.
-            pages.append(html_page(env, "document.html", f"{document.url}{view['page']}", common,
-                                   canonical_path=document.url, document=document, view=view, views=views,
-                                   cite=citing, redirects=redirects, moved_map=moved_map(redirects, document.id),
-                                   current="documents"))
-        pages.append(Page(f"{document.url}{CSL_JSON}",
-                          json.dumps([cite.csl_json(edition.config, document, edition.built)],
-                                     ensure_ascii=False, indent=2) + "\n"))
-        pages.append(Page(f"{document.url}{BIBTEX}", cite.bibtex(edition.config, document, edition.built)))
-        pages.append(Page(f"{document.url}{tei_source_name(document)}", document.source))
+        if cache is not None and cache.carried_over(document.url):
+            pages.extend(carried_pages(cache, document.url))
+            continue
+        made = document_pages(edition, env, common, document)
+        if cache is not None:
+            cache.made(document.url, made, document.messages)
+        pages.extend(made)
     pages.extend(departed_document_pages(edition, env, common))
-    pages.extend(register_pages(edition, env, common))
+    pages.extend(register_pages(edition, env, common, cache))
     pages.append(html_page(env, "search.html", "search/index.html", common, current="search"))
     pages.extend(furniture_pages(edition, env, common, [p.canonical for p in pages if p.canonical]))
     return pages, diagnostics
+
+
+def document_pages(edition: Edition, env: Environment, common: dict, document: Document) -> list[Page]:
+    """A document's page in each view, its citation in CSL-JSON and BibTeX, and its TEI."""
+    pages = []
+    views = [{"name": view, "page": view_page(view)} for view in VIEWS]
+    redirects = edition.redirects.get(document.id, [])
+    citing = document_citing(edition, document)
+    for view in views:
+        # Both views are one text: the canonical address is the document's own, whichever view is shown.
+        pages.append(html_page(env, "document.html", f"{document.url}{view['page']}", common,
+                               canonical_path=document.url, document=document, view=view, views=views,
+                               cite=citing, redirects=redirects, moved_map=moved_map(redirects, document.id),
+                               current="documents"))
+    pages.append(Page(f"{document.url}{CSL_JSON}",
+                      json.dumps([cite.csl_json(edition.config, document, edition.built)],
+                                 ensure_ascii=False, indent=2) + "\n"))
+    pages.append(Page(f"{document.url}{BIBTEX}", cite.bibtex(edition.config, document, edition.built)))
+    pages.append(Page(f"{document.url}{tei_source_name(document)}", document.source))
+    return pages
+
+
+def carried_pages(cache: Cache, name: str) -> list[Page]:
+    """The files the last build made for `name`, to be carried over as they are."""
+    return [Page(path, None, canonical) for path, canonical in cache.pages(name)]
+
+
+def remade(cache: Cache | None, name: str, inputs: list, make: Callable[[], list[Page]]) -> list[Page]:
+    """The pages of `name` (a list, a register page): carried over when the last build made them from the
+    same `inputs`, else made (and noted in the cache)."""
+    if cache is None:
+        return make()
+    if cache.plan(name, digest(inputs)):
+        return carried_pages(cache, name)
+    pages = make()
+    cache.made(name, pages)
+    return pages
 
 
 def html_page(env: Environment, template: str, path: str, common: dict, canonical_path: str | None = None,
@@ -177,7 +210,7 @@ def site_menu(edition: Edition, markdown_pages: dict) -> tuple[list[dict], list[
     return [{"key": key, "title": available[key]} for key in chosen if key in available], problems
 
 
-def register_pages(edition: Edition, env: Environment, common: dict) -> list[Page]:
+def register_pages(edition: Edition, env: Environment, common: dict, cache: Cache | None = None) -> list[Page]:
     """Per register (people, organisations, places): an alphabetical index, and a page per entry listing
     every passage that names it."""
     pages = []
@@ -187,11 +220,16 @@ def register_pages(edition: Edition, env: Environment, common: dict) -> list[Pag
             continue
         heading = REGISTER_TITLES[kind]
         entries = [{"entity": e, "initial": (e.sort_key[:1] or "#").upper()} for e in entities]
-        pages.append(html_page(env, "register.html", f"{folder}/index.html", common, heading=heading,
-                               entities=entries, current=folder))
+        listed = [[entity_inputs(e), len(e.mentions)] for e in entities]
+        pages.extend(remade(cache, f"{folder}/", listed, lambda: [
+            html_page(env, "register.html", f"{folder}/index.html", common, heading=heading, entities=entries,
+                      current=folder)]))
         for entity in entities:
-            pages.append(html_page(env, "entity.html", f"{entity.url}index.html", common, heading=heading,
-                                   entity=entity, current=folder))
+            mentions = [[m.document.url, m.document.metadata.title, m.document.metadata.date_text, m.anchor,
+                         m.snippet, m.where] for m in entity.mentions]
+            pages.extend(remade(cache, entity.url, [entity_inputs(entity), mentions], lambda entity=entity: [
+                html_page(env, "entity.html", f"{entity.url}index.html", common, heading=heading, entity=entity,
+                          current=folder)]))
     return pages
 
 
@@ -292,13 +330,18 @@ def documents_json(edition: Edition) -> str:
     } for d in edition.documents], ensure_ascii=False, indent=2) + "\n"
 
 
-def document_list_pages(edition: Edition, env: Environment, common: dict) -> list[Page]:
+def document_list_pages(edition: Edition, env: Environment, common: dict, cache: Cache | None = None) -> list[Page]:
     lists = document_lists(edition)
+    filters = _filters(lists)
+    shown = [[facet, [[option.path, option.label, len(option.documents)] for option in options]]
+             for facet, options in filters]
     pages = []
     for current in lists:
-        pages.append(html_page(env, "documents.html", f"{current.path}index.html", common, current_list=current,
-                               filters=_filters(lists), groups=_by_year_and_month(current.documents),
-                               documents=current.documents, current="documents"))
+        inputs = [current.path, current.facet, current.label, shown, [cache.summaries.of(d) for d in current.documents] if cache else []]
+        pages.extend(remade(cache, current.path, inputs, lambda current=current: [
+            html_page(env, "documents.html", f"{current.path}index.html", common, current_list=current,
+                      filters=filters, groups=_by_year_and_month(current.documents), documents=current.documents,
+                      current="documents")]))
     return pages
 
 

@@ -6,6 +6,7 @@ import multiprocessing as mp
 import os
 import posixpath
 from functools import lru_cache
+from typing import Callable
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -27,17 +28,25 @@ def stylesheet() -> etree.XSLT:
 PARALLEL_FROM = 64
 
 
-def transform(edition: Edition, processes: int | None = None) -> list[Diagnostic]:
-    """Give every document its text as HTML in each view; return what the stylesheet reported. Large editions
-    are transformed on a pool of worker processes, one per core unless `processes` says otherwise."""
+def transform(edition: Edition, processes: int | None = None, documents: list[Document] | None = None,
+              done: Callable[[int], None] | None = None) -> list[Diagnostic]:
+    """Give every document (or only those of `documents`) its text as HTML in each view, and what the
+    stylesheet said of it; return all it said. Large editions are transformed on a pool of worker processes,
+    one per core unless `processes` says otherwise. `done(1)` is told of each document transformed."""
     processes = processes or os.cpu_count() or 1
-    if processes > 1 and len(edition.documents) >= PARALLEL_FROM and "fork" in mp.get_all_start_methods():
-        results = _transform_in_workers(edition, processes)
+    chosen = edition.documents if documents is None else documents
+    position = {id(d): number for number, d in enumerate(edition.documents)}
+    indexes = [position[id(d)] for d in chosen]
+    if processes > 1 and len(indexes) >= PARALLEL_FROM and "fork" in mp.get_all_start_methods():
+        results = _transform_in_workers(edition, indexes, processes)
     else:
-        results = map(_document_views, [edition] * len(edition.documents), range(len(edition.documents)))
+        results = map(_document_views, [edition] * len(indexes), indexes)
     diagnostics: list[Diagnostic] = []
-    for document, (views, messages) in zip(edition.documents, results):
+    for document, (views, messages) in zip(chosen, results):
+        if done is not None:
+            done(1)
         document.views.update(views)
+        document.messages = messages
         diagnostics.extend(messages)  # a message repeated by both views is reported once (Report.sorted)
     return diagnostics
 
@@ -45,15 +54,15 @@ def transform(edition: Edition, processes: int | None = None) -> list[Diagnostic
 _forked: dict = {}  # the edition, as each forked worker inherits it from the build
 
 
-def _transform_in_workers(edition: Edition, processes: int):
+def _transform_in_workers(edition: Edition, indexes: list[int], processes: int):
     # Forked workers share the parsed edition with the build (copy-on-write) and the stylesheet compiled
-    # before the fork, so nothing but each document's number goes out and its HTML comes back.
+    # before the fork, so nothing but each document's number goes out and its HTML comes back, in order, as
+    # each is done.
     stylesheet()
     _forked["edition"] = edition
     try:
         with mp.get_context("fork").Pool(processes) as pool:
-            return pool.map(_forked_document_views, range(len(edition.documents)),
-                            chunksize=max(1, len(edition.documents) // (processes * 8)))
+            yield from pool.imap(_forked_document_views, indexes, chunksize=max(1, len(indexes) // (processes * 8)))
     finally:
         _forked.clear()
 

@@ -21,12 +21,14 @@ class OutputError(Exception):
 
 
 def write_site(pages: list[Page], static_dir: Path, out: Path,
-               finish: Callable[[Path, Path], list[Diagnostic]] | None = None) -> tuple[int, list[Diagnostic]]:
+               finish: Callable[[Path, Path], list[Diagnostic]] | None = None,
+               written: Callable[[int], None] | None = None) -> tuple[int, list[Diagnostic]]:
     """Write the pages and static files as the new `out`; return the number of pages written and what `finish`
-    found.
+    found. A page without content is carried over from the current `out`.
 
     `finish(staging, out)` completes the written site in its staging folder (the search index) before it is
     swapped in; if it reports an error, the new site is discarded and `out` stays as it was (0 pages written).
+    `written(n)` is told of every n pages written, for a progress bar.
     """
     out = out.resolve()
     check_output_folder(out)
@@ -34,10 +36,14 @@ def write_site(pages: list[Page], static_dir: Path, out: Path,
     _remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
-        for page in pages:
+        for number, page in enumerate(pages, 1):
+            if written is not None and number % 100 == 0:
+                written(100)
             target = _inside(staging, page.path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(page.content, bytes):
+            if page.content is None:
+                _carry_over(out / page.path, target)
+            elif isinstance(page.content, bytes):
                 target.write_bytes(page.content)
             else:
                 target.write_text(page.content, encoding="utf-8")
@@ -53,6 +59,15 @@ def write_site(pages: list[Page], static_dir: Path, out: Path,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return len(pages), found
+
+
+def _carry_over(previous: Path, target: Path) -> None:
+    # A page of the last site made from the same inputs: linked, not copied, where the file system allows it
+    # (the new site's files are always written anew, never changed in place, so the two sites cannot interfere).
+    try:
+        os.link(previous, target)
+    except OSError:
+        shutil.copyfile(previous, target)
 
 
 def _inside(staging: Path, relative: str) -> Path:

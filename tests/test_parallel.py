@@ -18,7 +18,7 @@ def test_parallel_transform_gives_the_serial_views_byte_for_byte(tmp_path, monke
     pools = []
     in_workers = edition.transform._transform_in_workers
     monkeypatch.setattr(edition.transform, "_transform_in_workers",
-                        lambda *args: pools.append(args[1]) or in_workers(*args))
+                        lambda *args: pools.append(args[2]) or in_workers(*args))
     generate(tmp_path / "edition", PARALLEL_FROM + 16, seed=3)
     edition, report = read_valid_edition(tmp_path / "edition")
     assert edition is not None, [d.format() for d in report.errors]

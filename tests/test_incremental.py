@@ -1,0 +1,201 @@
+"""The build cache: a rebuild carries over only pages whose inputs did not change, and its site is the clean
+build's, byte for byte, after every edit of a series."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from edition.build import build
+from edition.cache import MANIFEST
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from synthetic import generate  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def fixed_date(monkeypatch):
+    # The build date is on every page: both builds of a comparison must have the same one.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def bundled_copy(target: Path) -> Path:
+    """The bundled edition (texts, settings, anchor registry, Markdown pages) in a folder of its own."""
+    target.mkdir()
+    for name in ("texts", "edition.toml", "anchors.lock"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
+    shutil.copytree(ROOT / "site" / "pages", target / "site" / "pages")
+    return target
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def assert_same_site(incremental: Path, clean: Path) -> None:
+    made, expected = files_of(incremental), files_of(clean)
+    assert sorted(made) == sorted(expected)
+    different = [path for path in expected if made[path] != expected[path]]
+    assert different == []
+
+
+def rebuild_and_compare(project: Path, tmp_path: Path, step: str):
+    """An incremental build into the project's site, a clean one into a new folder, compared file by file."""
+    incremental = build(project, project / "_site", search_index=False)
+    assert incremental.exit_code == 0, [d.format() for d in incremental.report.diagnostics]
+    clean = build(project, tmp_path / f"clean-{step}", search_index=False, clean=True)
+    assert clean.exit_code == 0
+    assert clean.remade == clean.documents
+    assert_same_site(project / "_site", tmp_path / f"clean-{step}")
+    assert incremental.report.sorted() == clean.report.sorted()  # warnings of carried-over pages are said again
+    return incremental
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def test_a_series_of_edits_gives_the_clean_build_byte_for_byte(tmp_path):
+    project = bundled_copy(tmp_path / "edition")
+    texts = project / "texts"
+    first = build(project, project / "_site", search_index=False)
+    assert first.exit_code == 0 and first.remade == first.documents == 5
+
+    unchanged = rebuild_and_compare(project, tmp_path, "unchanged")
+    assert unchanged.remade == 0
+
+    # A word of one paragraph: that document alone is transformed again.
+    edit(texts / "telegram-1964-06-18.xml", "1087.</p>", "1087. Added in a correction.</p>")
+    assert rebuild_and_compare(project, tmp_path, "word").remade == 1
+
+    # The title of a document another one points to (form-1971 names it in a ptr's link, and its neighbours
+    # in the chronology name it in their previous/next links).
+    edit(texts / "memcon-1963-04-02.xml", "Ocean Weather Station Arrangements", "Ocean Weather Ships")
+    retitled = rebuild_and_compare(project, tmp_path, "title")
+    assert 2 < retitled.remade < 5
+
+    # A date that moves a document in the chronology.
+    edit(texts / "letter-1965-09-10.xml", 'when="1965-09-10"', 'when="1960-09-10"', count=10)
+    rebuild_and_compare(project, tmp_path, "date")
+
+    # A new document, then a register entry renamed, then a document removed.
+    shutil.copy(texts / "telegram-1964-06-18.xml", texts / "telegram-copy.xml")
+    edit(texts / "telegram-copy.xml", 'xml:id="telegram-1964-06-18', 'xml:id="telegram-copy', count=1000)
+    edit(texts / "telegram-copy.xml", "#telegram-1964-06-18", "#telegram-copy", count=1000)
+    rebuild_and_compare(project, tmp_path, "added")
+    registers = (texts / "registers.xml").read_text(encoding="utf-8")
+    name = registers.split("<persName", 1)[1].split(">", 1)[1].split("<", 1)[0]
+    edit(texts / "registers.xml", f">{name}<", f">{name} Junior<")
+    rebuild_and_compare(project, tmp_path, "register")
+    (texts / "telegram-copy.xml").unlink()
+    rebuild_and_compare(project, tmp_path, "removed")
+
+    # The settings, and a template of the edition's own: every page shows them.
+    edit(project / "edition.toml", "Paris, December 1962", "Paris, Winter 1962")
+    assert rebuild_and_compare(project, tmp_path, "settings").remade == 5
+    (project / "layout").mkdir()
+    shutil.copy(ROOT / "site" / "templates" / "document.html", project / "layout" / "document.html")
+    edit(project / "layout" / "document.html", "{% block main %}", "{% block main %}<p>Our own layout.</p>")
+    edit(project / "edition.toml", 'output = "_site"', 'output = "_site"\ntemplates = "layout"')
+    assert rebuild_and_compare(project, tmp_path, "template").remade == 5
+
+
+def test_a_rebuild_remakes_only_the_changed_document_and_the_pages_that_show_it(tmp_path):
+    project = tmp_path / "edition"
+    generate(project, 12, seed=5)
+    site = project / "_site"
+    assert build(project, site, search_index=False).remade == 12
+    changed = sorted((project / "texts").glob("*/*.xml"))[3]
+    before = {p: p.stat().st_ino for p in site.rglob("*.html")}
+    edit(changed, '-p1">', '-p1">A correction. ')
+    result = build(project, site, search_index=False)
+    assert result.remade == 1
+    # The other documents' pages are the last build's files, linked into the new site, not written again.
+    page = site / "documents" / changed.stem / "index.html"
+    kept = [p for p in before if p.exists() and p.stat().st_ino == before[p]]
+    assert page not in kept and "A correction." in page.read_text(encoding="utf-8")
+    assert len(kept) >= 11 * 2
+    clean = build(project, tmp_path / "clean", search_index=False, clean=True)
+    assert_same_site(site, tmp_path / "clean")
+    assert clean.remade == 12
+
+
+def test_a_page_missing_from_the_site_is_made_again(tmp_path):
+    project = tmp_path / "edition"
+    generate(project, 6, seed=2)
+    site = project / "_site"
+    build(project, site, search_index=False)
+    gone = next(site.glob("documents/*/diplomatic.html"))
+    gone.unlink()
+    assert build(project, site, search_index=False).remade == 1
+    assert gone.is_file()
+
+
+@pytest.mark.parametrize("manifest", ["not json", '{"format": 1, "key": "x", "entries": {}}', "[]"])
+def test_an_unreadable_or_foreign_manifest_means_a_full_build(tmp_path, manifest):
+    project = tmp_path / "edition"
+    generate(project, 4, seed=1)
+    site = project / "_site"
+    build(project, site, search_index=False)
+    (site / MANIFEST).write_text(manifest, encoding="utf-8")
+    result = build(project, site, search_index=False)
+    assert result.exit_code == 0 and result.remade == 4
+    assert json.loads((site / MANIFEST).read_text(encoding="utf-8"))["entries"]
+
+
+def test_clean_and_check_text_transform_every_document(tmp_path):
+    project = tmp_path / "edition"
+    generate(project, 4, seed=1)
+    site = project / "_site"
+    build(project, site, search_index=False)
+    assert build(project, site, search_index=False, clean=True).remade == 4
+    assert build(project, site, search_index=False, check_text=True).remade == 4
+    assert build(project, site, search_index=False).remade == 0
+
+
+def test_the_build_command_says_each_stage_and_what_it_carried_over(run, tmp_path):
+    project = tmp_path / "edition"
+    generate(project, 4, seed=1)
+    code, out, _ = run(["build", project, "--no-search"])
+    assert code == 0 and "\n4 documents transformed and rendered\n" in out
+    assert re.search(r"^  transform +\d+\.\d s$", out, re.M) and re.search(r"^  write +\d+\.\d s$", out, re.M)
+    assert "\x1b[" not in out  # plain lines where no terminal watches
+    code, out, _ = run(["build", project, "--no-search"])
+    assert "\n0 documents transformed and rendered, 4 carried over unchanged from the last build\n" in out
+    code, out, _ = run(["build", project, "--no-search", "--clean"])
+    assert "\n4 documents transformed and rendered\n" in out
+
+
+def test_on_a_terminal_the_build_shows_a_progress_bar(tmp_path):
+    project = tmp_path / "edition"
+    generate(project, 4, seed=1)
+    controller, terminal = pty.openpty()
+    build_command = subprocess.Popen([sys.executable, "-m", "edition", "build", str(project), "--no-search"],
+                                     stdin=terminal, stdout=terminal, stderr=terminal, cwd=tmp_path)
+    os.close(terminal)
+    shown = b""
+    while True:  # the terminal must be read as the command writes, or its buffer fills and the command waits
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the command has closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert build_command.wait(timeout=120) == 0
+    os.close(controller)
+    text = shown.decode("utf-8", "replace")
+    assert "\x1b[?25l" in text  # rich's live display hides the cursor while it draws the bar
+    assert re.search(r"  transform +\d+\.\d s", text) and "built 4 documents" in text
