@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import time
@@ -9,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 import jinja2
 
@@ -19,7 +20,7 @@ from .diagnostics import Diagnostic, ExitCode, Report, error
 from .enrich import enrich
 from .load import Reading, expand_paths, load_document, select_documents
 from .model import XML_ID, Document, Edition
-from .cache import MANIFEST, Cache, digest, document_inputs, edition_key
+from .cache import MANIFEST, Cache, LastBuild, digest, document_inputs, edition_key
 from .render import LIST_FOLDERS, Page, render
 from .transform import transform
 from .validate import validate_documents, validate_files
@@ -37,6 +38,7 @@ class BuildResult:
     out: Path | None = None
     words_checked: int = 0
     remade: int = 0  # documents transformed and rendered anew (the others were carried over)
+    validated: int = 0  # files validated anew (the others' validation was remembered from the last build)
     exit_code: ExitCode = ExitCode.OK
     stages: Stages = field(default_factory=lambda: Stages())
 
@@ -123,14 +125,22 @@ class Progress(Protocol):
     def finish(self, stage: str, seconds: float) -> None: ...
 
 
-def read_valid_edition(project_dir: Path, stages: Stages | None = None) -> tuple[Edition | None, Report]:
-    """The edition read, validated and enriched; None when any file has an error (the report says which)."""
+def read_valid_edition(project_dir: Path, stages: Stages | None = None, last: LastBuild | None = None,
+                       out: Path | None = None,
+                       settle: Callable[[], None] = lambda: None) -> tuple[Edition | None, Report]:
+    """The edition read, validated and enriched; None when any file has an error (the report says which).
+    With `last`, the last build into `out` (or the `output` folder) is read, and the validations it
+    remembers are reused where they hold. `settle()` is called once the files are read, and again once the
+    edition is enriched."""
     stages = stages or Stages()
     with stages.timing("parse"):
         config, files, report = load_edition(project_dir)
+    settle()
     if config is not None:
-        with stages.timing("validate"):
-            report.extend(validate_files(files, config))
+        if last is not None:
+            last.read((out if out is not None else config.output_dir).resolve())
+        with stages.timing("validate", total=len(files)):
+            report.extend(validate_files(files, config, remembered=last.validations if last else None))
     if report.errors or config is None:
         return None, report
     with stages.timing("enrich"):
@@ -138,7 +148,9 @@ def read_valid_edition(project_dir: Path, stages: Stages | None = None) -> tuple
         report.extend(problems)
         if report.errors:
             return None, report
-        return enrich(config, documents), report
+        edition = enrich(config, documents)
+    settle()
+    return edition, report
 
 
 def build(project_dir: Path, out: Path | None = None, check_text: bool = False, search_index: bool = True,
@@ -148,10 +160,27 @@ def build(project_dir: Path, out: Path | None = None, check_text: bool = False, 
     With `check_text`, every document's words are checked against its HTML before anything is written (every
     document is transformed); without `search_index`, the site has no search index (a quick preview).
     `progress` is told of each stage."""
+    try:
+        return _build(project_dir, out, check_text, search_index, clean, progress)
+    finally:
+        gc.unfreeze()
+
+
+def _settled() -> None:
+    # What has been read lives until the build ends: set apart from the garbage collector, which would
+    # otherwise walk every tree and entry again at each collection (a tenth of a large build's time).
+    # build() hands it back when it returns, so a preview that builds again and again holds no more.
+    gc.freeze()
+
+
+def _build(project_dir: Path, out: Path | None, check_text: bool, search_index: bool, clean: bool,
+           progress: Progress | None) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult(stages=Stages(progress))
     stages = result.stages
-    edition, result.report = read_valid_edition(project_dir, stages)
+    last = LastBuild(clean=clean or check_text)
+    edition, result.report = read_valid_edition(project_dir, stages, last, out, settle=_settled)
+    result.validated = last.validations.validated
     if edition is None:
         result.exit_code = ExitCode.INVALID
         return result
@@ -166,8 +195,7 @@ def build(project_dir: Path, out: Path | None = None, check_text: bool = False, 
     result.out = out if out is not None else edition.config.output_dir
     with stages.timing("plan"):
         cache = Cache(result.out.resolve(), edition_key(edition.config, edition.built,
-                                                         {e.kind for e in edition.entities.values()}),
-                      clean=clean or check_text)
+                                                         {e.kind for e in edition.entities.values()}), last)
         changed = [d for d in edition.documents
                    if not cache.plan(d.url, digest(document_inputs(d, edition, cache.summaries)))]
     with stages.timing("transform", total=len(changed)):

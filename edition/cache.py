@@ -13,6 +13,7 @@ import hashlib
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import Callable
 
 from lxml import etree
 
@@ -114,14 +115,84 @@ def _pointed_to(document: Document, edition: Edition, summaries: Summaries) -> d
     return found
 
 
-class Cache:
-    """The last build's manifest (when the output folder has one made from the same edition key) and this
-    build's, filled in as pages are planned and made."""
+class LastBuild:
+    """What the last build into a site folder left in its manifest: nothing when `clean` or when there is no
+    manifest, or none this version can read."""
 
-    def __init__(self, out: Path, key: str, clean: bool = False):
+    def __init__(self, clean: bool = False):
+        self.clean = clean
+        self.manifest: dict = {}
+        self.validations = Validations()
+
+    def read(self, site: Path) -> None:
+        self.manifest = {} if self.clean else _read_manifest(site)
+        self.validations = Validations(self.manifest.get("validations"))
+
+    def pages(self, key: str) -> dict[str, dict]:
+        """The pages of the last build, when it was made with the same edition key."""
+        entries = self.manifest.get("entries") if self.manifest.get("key") == key else None
+        return entries if isinstance(entries, dict) else {}
+
+
+class Validations:
+    """The last build's validation of each file against the edition's own schema: its diagnostics and what its
+    rules asked of the other files (validate.IdIndex), by a digest of the file's bytes, its tree as parsed and
+    the schemas. A file is validated again when any of these changed or an answer would now differ."""
+
+    def __init__(self, before: dict | None = None):
+        self.before = before if isinstance(before, dict) else {}
+        self.entries: dict[str, dict] = {}
+        self.validated = 0  # files validated in this build (the others were remembered)
+        self._keys: dict[int, str] = {}
+        self._schemas = _schemas_key()
+
+    def recall(self, document: Document, answer: Callable[[str], str]) -> list[Diagnostic] | None:
+        """The diagnostics of the file's last validation, if they still hold; else None."""
+        key = self._key(document)
+        entry = self.before.get(key)
+        if not isinstance(entry, dict) or any(answer(question) != said for question, said in entry["asked"].items()):
+            return None
+        self.entries[key] = entry
+        return [_diagnostic(row) for row in entry["diagnostics"]]
+
+    def keep(self, document: Document, diagnostics: list[Diagnostic], asked: dict[str, str]) -> None:
+        self.validated += 1
+        self.entries[self._key(document)] = {"diagnostics": [_row(d) for d in diagnostics], "asked": dict(asked)}
+
+    def _key(self, document: Document) -> str:
+        if id(document) not in self._keys:
+            self._keys[id(document)] = digest(self._schemas, str(document.path),
+                                              hashlib.sha256(document.source).hexdigest(),
+                                              hashlib.sha256(etree.tostring(document.tree)).hexdigest())
+        return self._keys[id(document)]
+
+
+def _schemas_key() -> str:
+    hashed = hashlib.sha256(f"{FORMAT} {__version__}".encode("utf-8"))
+    for path in _files_below(resources.SCHEMAS):
+        hashed.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return hashed.hexdigest()
+
+
+def _row(diagnostic: Diagnostic) -> list:
+    return [str(diagnostic.path), diagnostic.line, diagnostic.col, diagnostic.level.value, diagnostic.code,
+            diagnostic.message]
+
+
+def _diagnostic(row: list) -> Diagnostic:
+    path, line, col, level, code, message = row
+    return Diagnostic(Path(path), line, col, Level(level), code, message)
+
+
+class Cache:
+    """The pages of the last build (when it was made with the same edition key) and this build's, filled in
+    as pages are planned and made."""
+
+    def __init__(self, out: Path, key: str, last: LastBuild):
         self.out = out
         self.key = key
-        self.before: dict[str, dict] = {} if clean else _read_manifest(out, key)
+        self.before: dict[str, dict] = last.pages(key)
+        self.validations = last.validations
         self.entries: dict[str, dict] = {}
         self.carried: set[str] = set()
         self.summaries = Summaries()
@@ -131,7 +202,7 @@ class Cache:
         build made it from the same and its files are all still in the site, so they can be carried over."""
         self.entries[name] = {"digest": inputs_digest, "pages": [], "messages": []}
         before = self.before.get(name)
-        if before is None or before["digest"] != inputs_digest or \
+        if not isinstance(before, dict) or before.get("digest") != inputs_digest or \
                 not all((self.out / path).is_file() for path, _ in before["pages"]):
             return False
         self.entries[name] = before
@@ -146,28 +217,24 @@ class Cache:
         return [(path, canonical) for path, canonical in self.entries[name]["pages"]]
 
     def made(self, name: str, pages: list, messages: list[Diagnostic] = ()) -> None:
-        """Note the pages (render.Page) `name` was written as, and what the stylesheet said of it (said again when the
-        files are carried over, so a warning is not lost on a rebuild)."""
+        """Note the pages (render.Page) `name` was written as, and what the stylesheet said of it (said again
+        when the files are carried over, so a warning is not lost on a rebuild)."""
         self.entries[name]["pages"] = [[page.path, page.canonical] for page in pages]
-        self.entries[name]["messages"] = [[str(d.path), d.line, d.col, d.level.value, d.code, d.message]
-                                          for d in messages]
+        self.entries[name]["messages"] = [_row(d) for d in messages]
 
     def messages(self, name: str) -> list[Diagnostic]:
-        return [Diagnostic(Path(path), line, col, Level(level), code, message)
-                for path, line, col, level, code, message in self.entries[name]["messages"]]
+        return [_diagnostic(row) for row in self.entries[name]["messages"]]
 
     def manifest(self) -> str:
-        return json.dumps({"format": FORMAT, "key": self.key, "entries": self.entries}, sort_keys=True,
-                          ensure_ascii=False, indent=0) + "\n"
+        return json.dumps({"format": FORMAT, "key": self.key, "entries": self.entries,
+                           "validations": self.validations.entries}, sort_keys=True, ensure_ascii=False,
+                          indent=0) + "\n"
 
 
-def _read_manifest(out: Path, key: str) -> dict[str, dict]:
-    # Only a manifest of the same format and key is trusted; anything unreadable means a full build.
+def _read_manifest(out: Path) -> dict:
+    # Only a manifest of this format is read; anything unreadable means a full build.
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("key") != key:
-        return {}
-    entries = manifest.get("entries")
-    return entries if isinstance(entries, dict) else {}
+    return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else {}

@@ -127,8 +127,10 @@ def _snippet(text: str | None, name, words: int = 10) -> str:
     if at < 0 or not named:
         return named or text[:120]
     before, after = text[:at], text[at + len(named):]
-    kept_before = " ".join((["…"] if len(before.split()) > words else []) + before.split()[-words:])
-    kept_after = " ".join(after.split()[:words] + (["…"] if len(after.split()) > words else []))
+    # Split off no more than the words kept: a passage can be long, and name many.
+    ahead, behind = before.rsplit(maxsplit=words), after.split(maxsplit=words)
+    kept_before = " ".join(["…", *ahead[1:]] if len(ahead) > words else ahead)
+    kept_after = " ".join([*behind[:words], "…"] if len(behind) > words else behind)
     # The name keeps its spacing: "SECRETARY," stays one word.
     return (kept_before + (" " if before[-1:].isspace() else "") + named
             + (" " if after[:1].isspace() else "") + kept_after).strip()

@@ -11,6 +11,7 @@ from lxml import etree, isoschematron
 
 from . import resources
 from .addresses import unsafe_addresses
+from .cache import Validations
 from .config import CONFIG_NAME, Config, setting_line
 from .diagnostics import Diagnostic, Level, element_column, error, warning
 from .load import safe_parser
@@ -36,22 +37,34 @@ def _rules_stylesheet() -> etree._ElementTree:
 
 
 class IdIndex:
-    """Where each xml:id of the edition is declared: the context for rules that cross documents."""
+    """Where each xml:id of the edition is declared: the context for rules that cross documents. What each
+    document's rules asked of it, and the answers, are noted (`asked`), so that a validation remembered from
+    the last build is reused only while the answers hold."""
 
     def __init__(self, documents: list[Document]):
         self.places: dict[str, list[Document]] = defaultdict(list)
+        self.asked: dict[str, str] = {}
         for document in documents:
-            for element in document.root.iter():
-                value = element.get(XML_ID) if isinstance(element.tag, str) else None
-                if value is not None:
-                    self.places[value].append(document)
+            for value in document.root.xpath("//@xml:id"):
+                self.places[value].append(document)
 
     def declarations(self, _context, value) -> float:
-        return float(len(self.places.get(_as_string(value), ())))
+        return float(self._noted("declarations", _as_string(value)))
 
     def declared_in(self, _context, value) -> str:
-        names = sorted({d.path.name for d in self.places.get(_as_string(value), ())})
-        return ", ".join(names)
+        return self._noted("declared-in", _as_string(value))
+
+    def answer(self, question: str) -> str:
+        """The answer to a question noted in `asked` ("declarations ID" or "declared-in ID")."""
+        function, _, value = question.partition(" ")
+        if function == "declarations":
+            return str(len(self.places.get(value, ())))
+        return ", ".join(sorted({d.path.name for d in self.places.get(value, ())}))
+
+    def _noted(self, function: str, value: str) -> str:
+        question = f"{function} {value}"
+        self.asked[question] = self.answer(question)
+        return self.asked[question]
 
 
 def _as_string(value) -> str:
@@ -60,8 +73,11 @@ def _as_string(value) -> str:
     return str(value)
 
 
-def validate_documents(documents: list[Document], context: list[Document] | None = None) -> list[Diagnostic]:
-    """Check each document against the grammar and the rules; ids and pointers resolve across `context`."""
+def validate_documents(documents: list[Document], context: list[Document] | None = None,
+                       remembered: Validations | None = None) -> list[Diagnostic]:
+    """Check each document against the grammar and the rules; ids and pointers resolve across `context`. A
+    document `remembered` from the last build, unchanged and asking the same of the other documents, is not
+    checked again: its diagnostics are given again."""
     index = IdIndex(context if context is not None else documents)
     rules = etree.XSLT(
         _rules_stylesheet(),
@@ -72,21 +88,27 @@ def validate_documents(documents: list[Document], context: list[Document] | None
     )
     diagnostics: list[Diagnostic] = []
     for document in documents:
-        diagnostics.extend(grammar_problems(document))
-        diagnostics.extend(rule_problems(document, rules))
-        diagnostics.extend(unsafe_addresses(document))
+        found = remembered.recall(document, index.answer) if remembered is not None else None
+        if found is None:
+            index.asked = {}
+            found = grammar_problems(document) + rule_problems(document, rules) + unsafe_addresses(document)
+            if remembered is not None:
+                remembered.keep(document, found, index.asked)
+        diagnostics.extend(found)
     return diagnostics
 
 
-def validate_files(files: list[Document], config: Config, context: list[Document] | None = None) -> list[Diagnostic]:
+def validate_files(files: list[Document], config: Config, context: list[Document] | None = None,
+                   remembered: Validations | None = None) -> list[Diagnostic]:
     """Check the files against what the `schema` setting names: the edition's own grammar and rules, another
-    RELAX NG grammar (texts written to another project's conventions), or nothing beyond well-formedness."""
+    RELAX NG grammar (texts written to another project's conventions), or nothing beyond well-formedness.
+    With the edition's own, files `remembered` from the last build are not checked again."""
     if config.schema == "none":
         return [problem for document in files for problem in unsafe_addresses(document)] + [warning(config.project_dir / CONFIG_NAME, setting_line(config.project_dir, "schema"), 1,
                         "schema-none", 'schema = "none": the texts are only checked for being well-formed XML, '
                         "not validated")]
     if config.schema_path is None:
-        return validate_documents(files, context)
+        return validate_documents(files, context, remembered)
     try:
         schema = etree.RelaxNG(etree.parse(str(config.schema_path), safe_parser()))
     except (etree.XMLSyntaxError, etree.RelaxNGParseError) as exc:

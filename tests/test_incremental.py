@@ -199,3 +199,26 @@ def test_on_a_terminal_the_build_shows_a_progress_bar(tmp_path):
     text = shown.decode("utf-8", "replace")
     assert "\x1b[?25l" in text  # rich's live display hides the cursor while it draws the bar
     assert re.search(r"  transform +\d+\.\d s", text) and "built 4 documents" in text
+
+
+def test_a_remembered_validation_holds_only_while_the_other_files_answer_the_same(tmp_path):
+    project = bundled_copy(tmp_path / "edition")
+    texts = project / "texts"
+    first = build(project, project / "_site", search_index=False)
+    assert first.validated == 6  # five documents and the registers
+    assert rebuild_and_compare(project, tmp_path, "unchanged").validated == 0
+
+    # A note without an id: a warning, said again by the rebuilds that remember the file's validation.
+    edit(texts / "telegram-1964-06-18.xml", "1087.</p>", '1087.<note type="editorial">Unanchored.</note></p>')
+    assert rebuild_and_compare(project, tmp_path, "warning").validated == 1
+    again = rebuild_and_compare(project, tmp_path, "warning-again")
+    assert again.validated == 0 and [d.code for d in again.report.warnings].count("citable-id") == 1
+
+    # The paragraph form-1971 points to loses its id: form-1971 is unchanged, but its pointer now dangles.
+    edit(texts / "memcon-1963-04-02.xml", 'xml:id="memcon-1963-04-02-p1"', "")
+    broken = build(project, project / "_site", search_index=False)
+    clean = build(project, tmp_path / "clean-broken", search_index=False, clean=True)
+    assert broken.exit_code == clean.exit_code == 1
+    assert broken.report.sorted() == clean.report.sorted()
+    assert any(d.path.name == "form-1971-02-05.xml" and "memcon-1963-04-02-p1" in d.message
+               for d in broken.report.errors)
