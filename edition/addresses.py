@@ -53,7 +53,7 @@ def unsafe_addresses(document: Document) -> list[Diagnostic]:
 
 
 def _unsafe(document: Document, element, attribute: str, value: str, scheme: str) -> Diagnostic:
-    line, col = element_column(document.source_lines, element)
+    line, col = element_column(document.lines(), element)
     shown = _visible(value if len(value) <= 60 else value[:57] + "…")
     name = "xml:base" if attribute.startswith("{") else attribute
     return error(document.path, line, col, "unsafe-address",

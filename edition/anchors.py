@@ -110,21 +110,29 @@ def fingerprint(text: str) -> str:
 
 
 def live_anchors(documents: list[Document]) -> dict[str, Anchor]:
-    """Every anchor the texts publish now: each document, and each citable unit of its text with an xml:id."""
+    """Every anchor the texts publish now: each document, and each citable unit of its text with an xml:id (as
+    the documents' facts list them, `citable_units`)."""
     anchors = {}
     for document in documents:
         if document.kind != "document":
             continue
         # A document's title may be corrected freely: its anchor has no text to compare ("-").
-        anchors[document.id] = Anchor(document.id, document, "-", document.root.sourceline or 1, 1)
-        for text in document.root.iterfind(f"{{{TEI}}}text"):
-            for unit in text.iter(*_CITABLE):
-                if unit.get(XML_ID):
-                    line, col = element_column(document.source_lines, unit)
-                    anchors[unit.get(XML_ID)] = Anchor(unit.get(XML_ID), document,
-                                                       fingerprint("".join(unit.itertext())), line, col,
-                                                       etree.QName(unit).localname)
+        anchors[document.id] = Anchor(document.id, document, "-", document.facts.root_line, 1)
+        for anchor, printed, line, col, kind in document.facts.citable:
+            anchors[anchor] = Anchor(anchor, document, printed, line, col, kind)
     return anchors
+
+
+def citable_units(document: Document) -> list[list]:
+    """Each citable unit of the document's text with an xml:id: [anchor, fingerprint, line, column, element]."""
+    units = []
+    for text in document.root.iterfind(f"{{{TEI}}}text"):
+        for unit in text.iter(*_CITABLE):
+            if unit.get(XML_ID):
+                line, col = element_column(document.lines(), unit)
+                units.append([unit.get(XML_ID), fingerprint("".join(unit.itertext())), line, col,
+                              etree.QName(unit).localname])
+    return units
 
 
 def read_registry(project_dir: Path) -> tuple[Registry, list[Diagnostic]]:

@@ -18,7 +18,7 @@ from . import anchors, checktext, resources, search
 from .config import CONFIG_NAME, Config, load_config
 from .diagnostics import Diagnostic, ExitCode, Report, error
 from .enrich import enrich
-from .load import Reading, expand_paths, load_document, select_documents
+from .load import Reading, expand_paths, load_document, read_known, select_documents
 from .model import XML_ID, Document, Edition
 from .cache import MANIFEST, Cache, LastBuild, digest, document_inputs, edition_key
 from .render import LIST_FOLDERS, Page, render
@@ -39,30 +39,43 @@ class BuildResult:
     words_checked: int = 0
     remade: int = 0  # documents transformed and rendered anew (the others were carried over)
     validated: int = 0  # files validated anew (the others' validation was remembered from the last build)
+    parsed: int = 0  # files parsed (the others were unchanged, and stood on the facts the last build kept)
     exit_code: ExitCode = ExitCode.OK
     stages: Stages = field(default_factory=lambda: Stages())
 
 
-def load_edition(project_dir: Path) -> tuple[Config | None, list[Document], Report]:
-    """Read the settings and every TEI file of the edition, reporting what cannot be read."""
+def load_edition(project_dir: Path, last: LastBuild | None = None,
+                 out: Path | None = None) -> tuple[Config | None, list[Document], Report]:
+    """Read the settings and every TEI file of the edition, reporting what cannot be read. With `last`, the
+    last build into `out` (or the `output` folder) is read first, and the files it read that are unchanged
+    stand on the facts it kept of them, unparsed."""
     report = Report()
     config, problems = load_config(project_dir)
     report.extend(problems)
     if config is None:
         return None, [], report
+    if last is not None:
+        last.read((out if out is not None else config.output_dir).resolve())
     files = config.text_files()
     if not files:
         report.extend([error(project_dir / "edition.toml", 1, 1, "no-texts",
                              f"no TEI files match texts = {config.texts}: add files or correct the pattern")])
     documents = []
-    reading = Reading(inside=project_dir, huge_tree=config.huge_tree)
+    reading = reading_of(config)
     for path in files:
         document, problems = (None, [outside]) if (outside := outside_project(path, project_dir)) else \
-            load_document(path, reading)
+            read_known(path, reading, last.facts(path) if last is not None else None)
         report.extend(problems)
         if document is not None:
             documents.append(document)
+    if last is not None:
+        last.parsed = sum(1 for d in documents if d.file_facts is None)
     return config, documents, report
+
+
+def reading_of(config: Config) -> Reading:
+    """How the edition's files are read: XIncludes from inside its folder, its settings' limits and selector."""
+    return Reading(inside=config.project_dir, huge_tree=config.huge_tree, selector=config.document)
 
 
 def outside_project(path: Path, project_dir: Path) -> Diagnostic | None:
@@ -134,17 +147,15 @@ def read_valid_edition(project_dir: Path, stages: Stages | None = None, last: La
     edition is enriched."""
     stages = stages or Stages()
     with stages.timing("parse"):
-        config, files, report = load_edition(project_dir)
+        config, files, report = load_edition(project_dir, last, out)
     settle()
     if config is not None:
-        if last is not None:
-            last.read((out if out is not None else config.output_dir).resolve())
         with stages.timing("validate", total=len(files)):
             report.extend(validate_files(files, config, remembered=last.validations if last else None))
     if report.errors or config is None:
         return None, report
     with stages.timing("enrich"):
-        documents, problems = select_documents(files, config.document, project_dir / CONFIG_NAME)
+        documents, problems = select_documents(files, reading_of(config), project_dir / CONFIG_NAME)
         report.extend(problems)
         if report.errors:
             return None, report
@@ -180,7 +191,7 @@ def _build(project_dir: Path, out: Path | None, check_text: bool, search_index: 
     stages = result.stages
     last = LastBuild(clean=clean or check_text)
     edition, result.report = read_valid_edition(project_dir, stages, last, out, settle=_settled)
-    result.validated = last.validations.validated
+    result.validated, result.parsed = last.validations.validated, last.parsed
     if edition is None:
         result.exit_code = ExitCode.INVALID
         return result
@@ -195,7 +206,8 @@ def _build(project_dir: Path, out: Path | None, check_text: bool, search_index: 
     result.out = out if out is not None else edition.config.output_dir
     with stages.timing("plan"):
         cache = Cache(result.out.resolve(), edition_key(edition.config, edition.built,
-                                                         {e.kind for e in edition.entities.values()}), last)
+                                                         {e.kind for e in edition.entities.values()}), last,
+                      edition_files(edition))
         changed = [d for d in edition.documents
                    if not cache.plan(d.url, digest(document_inputs(d, edition, cache.summaries)))]
     with stages.timing("transform", total=len(changed)):
@@ -240,6 +252,11 @@ def _build(project_dir: Path, out: Path | None, check_text: bool, search_index: 
     result.documents = len(edition.documents)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def edition_files(edition: Edition) -> list[Document]:
+    """Each file of the edition once, in the order read: the registers, then the files of the documents."""
+    return list({d.origin.path: d.origin for d in [*edition.registers, *edition.documents]}.values())
 
 
 def template_problem(config: Config, exc: jinja2.TemplateError) -> Diagnostic:

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
-
-from lxml import etree
 
 from . import __version__, resources
 from .config import CONFIG_NAME, Config
 from .diagnostics import Diagnostic, Level
+from .facts import FileFacts
 from .model import Document, Edition, Entity
 
 MANIFEST = ".edition-build.json"
-FORMAT = 1  # raised whenever what a digest covers changes, so an older manifest is not trusted
+FORMAT = 2  # raised whenever what a digest covers changes, so an older manifest is not trusted
 
 
 def digest(*inputs) -> str:
@@ -52,14 +50,12 @@ def _files_below(folder: Path | None) -> list[Path]:
 
 
 def document_inputs(document: Document, edition: Edition, summaries: Summaries) -> list:
-    """Everything a document's pages show besides what all pages share: its text as parsed (after XInclude
-    and the adoption of a volume's own lists), its file, what was derived from it, its neighbours in the
-    chronology, each document and register entry its attributes may point to, and its moved anchors."""
+    """Everything a document's pages show besides what all pages share: its file and the files it includes
+    (their key), what was derived from it, its neighbours in the chronology, each document and register entry
+    its attributes may point to (which decides what a volume's pointers adopt), and its moved anchors."""
     return [
-        str(document.path), document.id, document.url, document.volume,
-        hashlib.sha256(etree.tostring(document.tree)).hexdigest(),
-        hashlib.sha256(document.source).hexdigest(),
-        asdict(document.metadata), document.paragraph_ids,
+        str(document.path), document.id, document.url, document.volume, document.key,
+        document.facts.metadata, document.paragraph_ids,
         [entity_inputs(entity) for entity in document.mentions],
         [summaries.of(document.previous), summaries.of(document.next)],
         _pointed_to(document, edition, summaries),
@@ -76,7 +72,7 @@ def entity_inputs(entity: Entity) -> list:
 
 def document_summary(document: Document) -> list:
     """A document as lists, register pages and other documents' links show it."""
-    return [document.id, document.url, str(document.origin.path), asdict(document.metadata),
+    return [document.id, document.url, str(document.origin.path), document.facts.metadata,
             document.paragraph_ids]
 
 
@@ -98,15 +94,8 @@ def _pointed_to(document: Document, edition: Edition, summaries: Summaries) -> d
     # Every token of every attribute, and each side of a '#', looked up as an anchor and as a register entry:
     # more than the stylesheet links, never less, so a page is remade whenever a target of its links changes,
     # appears or goes.
-    tokens = set()
-    for element in document.root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for value in element.attrib.values():
-            for token in value.split():
-                tokens.update(token.split("#"))
     found = {}
-    for token in tokens:
+    for token in document.facts.tokens:
         holders = edition.anchors.get(token)
         entity = edition.entities.get(token)
         if holders or entity:
@@ -123,10 +112,19 @@ class LastBuild:
         self.clean = clean
         self.manifest: dict = {}
         self.validations = Validations()
+        self.files: dict = {}
+        self.parsed = 0  # files this build parsed, for the lack of kept facts that still hold
 
     def read(self, site: Path) -> None:
         self.manifest = {} if self.clean else _read_manifest(site)
         self.validations = Validations(self.manifest.get("validations"))
+        files = self.manifest.get("files")
+        self.files = files if isinstance(files, dict) else {}
+
+    def facts(self, path: Path) -> FileFacts | None:
+        """What the last build kept of the file (facts.py), if anything."""
+        kept = self.files.get(str(path))
+        return FileFacts.from_json(kept) if isinstance(kept, dict) else None
 
     def pages(self, key: str) -> dict[str, dict]:
         """The pages of the last build, when it was made with the same edition key."""
@@ -136,8 +134,8 @@ class LastBuild:
 
 class Validations:
     """The last build's validation of each file against the edition's own schema: its diagnostics and what its
-    rules asked of the other files (validate.IdIndex), by a digest of the file's bytes, its tree as parsed and
-    the schemas. A file is validated again when any of these changed or an answer would now differ."""
+    rules asked of the other files (validate.IdIndex), by a digest of the file's key (its bytes and those of
+    the files it includes) and the schemas. A file is validated again when any of these changed or an answer would now differ."""
 
     def __init__(self, before: dict | None = None):
         self.before = before if isinstance(before, dict) else {}
@@ -161,9 +159,7 @@ class Validations:
 
     def _key(self, document: Document) -> str:
         if id(document) not in self._keys:
-            self._keys[id(document)] = digest(self._schemas, str(document.path),
-                                              hashlib.sha256(document.source).hexdigest(),
-                                              hashlib.sha256(etree.tostring(document.tree)).hexdigest())
+            self._keys[id(document)] = digest(self._schemas, str(document.path), document.key)
         return self._keys[id(document)]
 
 
@@ -188,8 +184,9 @@ class Cache:
     """The pages of the last build (when it was made with the same edition key) and this build's, filled in
     as pages are planned and made."""
 
-    def __init__(self, out: Path, key: str, last: LastBuild):
+    def __init__(self, out: Path, key: str, last: LastBuild, files: list[Document] = ()):
         self.out = out
+        self.files = files  # the edition's files, whose facts (facts.py) the manifest keeps
         self.key = key
         self.before: dict[str, dict] = last.pages(key)
         self.validations = last.validations
@@ -226,9 +223,10 @@ class Cache:
         return [_diagnostic(row) for row in self.entries[name]["messages"]]
 
     def manifest(self) -> str:
+        files = {str(file.path): file.file_facts.as_json() for file in self.files if file.file_facts is not None}
         return json.dumps({"format": FORMAT, "key": self.key, "entries": self.entries,
-                           "validations": self.validations.entries}, sort_keys=True, ensure_ascii=False,
-                          indent=0) + "\n"
+                           "validations": self.validations.entries, "files": files}, sort_keys=True,
+                          ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _read_manifest(out: Path) -> dict:

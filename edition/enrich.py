@@ -2,34 +2,106 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date as Date
+from pathlib import Path
 
 from lxml import etree
 
 from . import foreign
+from .anchors import citable_units
 from .config import Config
+from .facts import Consulted, DocumentFacts, FileFacts, answers_hold, entity_facts, entity_from_facts
 from .ids import CITABLE_NAMES, CITABLE_UNITS
 from .model import NS, TEI, XML_ID, Document, Edition, Entity, Mention, Metadata, Withheld
 
 
 def enrich(config: Config, documents: list[Document]) -> Edition:
-    """Gather the edition: registers first, then each document's metadata and anchors, then the chronology."""
+    """Gather the edition: registers first, then each document's facts (kept from the last build where they
+    hold, derived from its tree where not), then the chronology. Every tree is let go at the end: what the
+    build needs next is in the facts, and a stage that needs a tree reads its file again."""
     registers = [d for d in documents if d.kind == "register"]
     texts = [d for d in documents if d.kind == "document"]
-    entities = register_entities(registers)
     files = list({d.origin.path: d.origin for d in texts}.values())
-    for entry_id, entity in foreign.list_entities(files).items():
-        entities.setdefault(entry_id, entity)
+    entities: dict[str, Entity] = {}
+    for register in registers:
+        entities.update((e.id, e) for e in file_entities(register))
+    for file in files:
+        for entity in file_entities(file):
+            entities.setdefault(entity.id, entity)
     for document in texts:
-        foreign.adopt_pointers(document, entities)
-        document.metadata = document_metadata(document, entities)
-        document.paragraph_ids = paragraph_ids(document)
+        if document.facts is None or not answers_hold(document.facts.asked, entities):
+            document.facts = document_facts(document, entities)
+        document.metadata = document.facts.metadata_object()
+        document.paragraph_ids = list(document.facts.paragraph_ids)
         document.mentions = mentioned_entities(document, entities)
     chronology = sorted(texts, key=lambda d: (d.metadata.date or "9999", d.id))
     link_chronology(chronology)
     entity_mentions(chronology, entities)
+    keep_file_facts(documents)
+    let_trees_go(documents, entities)
     return Edition(config=config, documents=chronology, registers=registers, entities=entities,
                    anchors=document_anchors(texts))
+
+
+def file_entities(file: Document) -> list[Entity]:
+    """The entries a file defines: a register's people, places, organisations and terms, or the lists of a
+    volume's text (foreign.py); from its facts when they were kept."""
+    if file.file_facts is not None:
+        return [entity_from_facts(values) for values in file.file_facts.entities]
+    if file.kind == "register":
+        return list(register_entities([file]).values())
+    return list(foreign.list_entities([file]).values())
+
+
+def document_facts(document: Document, entities: dict[str, Entity]) -> DocumentFacts:
+    """What the build needs of a document's tree, derived from it once (facts.py). The entries it asks about
+    are noted with their answers."""
+    consulted = Consulted(entities)
+    foreign.adopt_pointers(document, consulted)
+    metadata = document_metadata(document, consulted)
+    paragraphs = paragraph_ids(document)
+    return DocumentFacts(
+        id=document.id, kind=document.kind, selected=document.file is not None and not document.volume,
+        volume=document.volume, metadata=asdict(metadata), paragraph_ids=paragraphs,
+        mentions=passage_mentions(document, paragraphs), text_ids=text_ids(document),
+        citable=citable_units(document), root_line=document.root.sourceline or 1,
+        tokens=attribute_tokens(document), asked=consulted.asked)
+
+
+def keep_file_facts(documents: list[Document]) -> None:
+    """Gather the facts of each file read anew this build, for the manifest: its ids, the entries it defines
+    and the facts of the documents it holds, in order."""
+    held: dict[Path, list[Document]] = {}
+    for document in documents:
+        held.setdefault(document.origin.path, []).append(document)
+    for documents_of_file in held.values():
+        file = documents_of_file[0].origin
+        if file.file_facts is not None:  # kept: only a document's facts can have been derived again
+            file.file_facts.documents = [d.facts for d in documents_of_file]
+            continue
+        for document in documents_of_file:
+            if document.facts is None:  # a register
+                document.facts = DocumentFacts(id=document.id, kind=document.kind,
+                                               root_line=document.root.sourceline or 1)
+        file.file_facts = FileFacts(
+            key=file.key, id=file.id, kind=file.kind, includes=[str(p) for p in file.includes],
+            ids=file_ids(file), entities=[entity_facts(e) for e in file_entities(file)],
+            documents=[d.facts for d in documents_of_file])
+
+
+def file_ids(file: Document) -> list[str]:
+    """Every xml:id the file declares (its XIncludes read in), as the validation's rules look them up."""
+    return [str(value) for value in file.loaded_tree().xpath("//@xml:id")]
+
+
+def let_trees_go(documents: list[Document], entities: dict[str, Entity]) -> None:
+    """Release every tree; a tree read again has a volume's pointers adopted as it had here."""
+    readers = {id(d.reader): d.reader for d in documents if d.reader is not None}
+    for reader in readers.values():
+        reader.prepare = lambda document: foreign.adopt_pointers(document, entities)
+        for document in reader.documents:
+            document.release()
 
 
 def document_anchors(documents: list[Document]) -> dict[str, list[Document]]:
@@ -38,11 +110,28 @@ def document_anchors(documents: list[Document]) -> dict[str, list[Document]]:
     anchors: dict[str, list[Document]] = {}
     for document in documents:
         anchors.setdefault(document.id, []).append(document)
-        for element in document.root.iterfind(f"{{{TEI}}}text"):
-            for identified in element.iter():
-                if identified.get(XML_ID) and identified.get(XML_ID) != document.id:
-                    anchors.setdefault(identified.get(XML_ID), []).append(document)
+        for identifier in document.facts.text_ids:
+            anchors.setdefault(identifier, []).append(document)
     return anchors
+
+
+def text_ids(document: Document) -> list[str]:
+    """The xml:ids within the document's text, but its own."""
+    return [identified.get(XML_ID) for text in document.root.iterfind(f"{{{TEI}}}text") for identified in text.iter()
+            if identified.get(XML_ID) and identified.get(XML_ID) != document.id]
+
+
+def attribute_tokens(document: Document) -> list[str]:
+    """Every token of every attribute of the document, and each side of a '#' in it: whatever a pointer could
+    name (cache.py digests what each names, so a page is remade when the target of one of its links changes)."""
+    tokens = set()
+    for element in document.root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for value in element.attrib.values():
+            for token in value.split():
+                tokens.update(token.split("#"))
+    return sorted(tokens)
 
 
 def register_entities(registers: list[Document]) -> dict[str, Entity]:
@@ -87,17 +176,12 @@ def entity_mentions(documents: list[Document], entities: dict[str, Entity]) -> N
     chronological order."""
     listed: set[tuple[str, int, str]] = set()  # (entity, document, passage) already given: a set, not a search
     for document in documents:
-        passages: dict = {}  # each passage's reading text, worked out once however many names it holds
-        for element in document.root.xpath(".//tei:text//*[@ref]", namespaces=NS):
-            for token in element.get("ref").split():
-                entity = entities.get(token.removeprefix("#"))
-                if entity is None or not token.startswith("#"):
-                    continue
-                mention = _mention(document, element, passages)
-                key = (entity.id, id(document), mention.anchor)
-                if key not in listed:
-                    listed.add(key)
-                    entity.mentions.append(mention)
+        for entry, anchor, snippet, where in document.facts.mentions:
+            entity = entities.get(entry)
+            if entity is None or (entity.id, id(document), anchor) in listed:
+                continue
+            listed.add((entity.id, id(document), anchor))
+            entity.mentions.append(Mention(document, anchor, snippet, where))
 
 
 _CITABLE = {f"{{{TEI}}}{name}" for name in CITABLE_UNITS}
@@ -106,15 +190,27 @@ _CITABLE = {f"{{{TEI}}}{name}" for name in CITABLE_UNITS}
 _NOT_QUOTED = {f"{{{TEI}}}{name}" for name in ("sic", "orig", "abbr", "del", "surplus", "note", "fw")}
 
 
-def _mention(document: Document, name, passages: dict) -> Mention:
+def passage_mentions(document: Document, paragraphs: list[str]) -> list[list]:
+    """Each pointer to an entry ('#' and an id) of a @ref in the text, in order: [the id, the anchor of the
+    passage holding it, the words around it, the passage in words]."""
+    mentions = []
+    passages: dict = {}  # each passage's reading text, worked out once however many names it holds
+    for element in document.root.xpath(".//tei:text//*[@ref]", namespaces=NS):
+        for token in element.get("ref").split():
+            if token.startswith("#"):
+                mentions.append([token[1:], *_mention(document, element, paragraphs, passages)])
+    return mentions
+
+
+def _mention(document: Document, name, paragraphs: list[str], passages: dict) -> tuple[str, str, str]:
     holder = next((a for a in name.iterancestors() if a.tag in _CITABLE and a.get(XML_ID)), None)
     anchor = holder.get(XML_ID) if holder is not None else document.id
-    number = document.paragraph_number(anchor)
+    number = paragraphs.index(anchor) + 1 if anchor in paragraphs else 0
     where = f"paragraph {number}" if number else CITABLE_NAMES.get(etree.QName(holder).localname, "") \
         if holder is not None else ""
     if holder is not None and holder not in passages:
         passages[holder] = " ".join(_reading_text(holder, top=True).split())
-    return Mention(document, anchor, _snippet(passages.get(holder), name), where)
+    return anchor, _snippet(passages.get(holder), name), where
 
 
 def _snippet(text: str | None, name, words: int = 10) -> str:
@@ -240,11 +336,10 @@ def paragraph_ids(document: Document) -> list[str]:
 def mentioned_entities(document: Document, entities: dict[str, Entity]) -> list[Entity]:
     """The register entries the document's text points to, people first, each once, in order of first mention."""
     seen: dict[str, Entity] = {}
-    for pointer in document.root.xpath(".//tei:text//@ref", namespaces=NS):
-        for token in pointer.split():
-            entity = entities.get(token.removeprefix("#"))
-            if entity is not None and token.startswith("#"):
-                seen.setdefault(entity.id, entity)
+    for entry, *_ in document.facts.mentions:
+        entity = entities.get(entry)
+        if entity is not None:
+            seen.setdefault(entity.id, entity)
     order = {"person": 0, "org": 1, "place": 2, "term": 3}
     return sorted(seen.values(), key=lambda e: order.get(e.kind, 3))
 

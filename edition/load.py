@@ -4,14 +4,17 @@ XIncludes only from inside the edition; line numbers kept."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
 from .diagnostics import Diagnostic, element_column, error, warning
+from .facts import FileFacts
 from .model import NS, TEI, XML_ID, Document
 
 XINCLUDE = "http://www.w3.org/2001/XInclude"
@@ -25,6 +28,11 @@ class Reading:
 
     inside: Path | None = None
     huge_tree: bool = False
+    selector: str = ""  # the `document` setting: which elements of a file are documents of their own
+
+    def salt(self) -> bytes:
+        """What, besides a file's bytes, shapes what is read from it."""
+        return f"{self.huge_tree}\0{self.selector}".encode("utf-8")
 
 
 def safe_parser(huge_tree: bool = False) -> etree.XMLParser:
@@ -50,6 +58,69 @@ def load_document(path: Path, reading: Reading = Reading()) -> tuple[Document | 
     return parse_document(path, data, reading)
 
 
+def read_known(path: Path, reading: Reading, known: FileFacts | None) -> tuple[Document | None, list[Diagnostic]]:
+    """A file as `load_document` reads it; unparsed, standing on the facts the last build `known` of it, when
+    its bytes and those of the files it includes are the same."""
+    if known is None:
+        return load_document(path, reading)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [error(path, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}")]
+    includes = [Path(p) for p in known.includes]
+    key = file_key(data, includes, reading.salt())
+    if key != known.key:
+        return parse_document(path, data, reading)
+    file = Document(path=path, tree=None, source_lines=None, source=None, key=key, includes=includes,
+                    file_facts=known)
+    file.reader = Reader(path, reading, [file])
+    return file, []
+
+
+class Reader:
+    """Reads a file again as the build first read it, and gives its documents back their trees, sources and
+    lines: the documents of a file whose facts were kept, or whose tree was let go. `prepare` is applied to
+    each document's new tree (enrich.py adopts a volume's pointers)."""
+
+    def __init__(self, path: Path, reading: Reading, documents: list[Document]):
+        self.path = path
+        self.reading = reading
+        self.documents = documents  # the file's Document, then the other documents it holds
+        self.prepare = lambda document: None
+
+    def restore(self) -> None:
+        file, _ = load_document(self.path, self.reading)
+        again = [file, *[d for d in held_documents(file, self.reading.selector) if d is not file]] if file else []
+        if file is None or file.key != self.documents[0].key or len(again) != len(self.documents):
+            raise ChangedFile(self.path)
+        for mine, read in zip(self.documents, again):
+            mine.tree, mine.source, mine.source_lines = read.tree, read.source, read.source_lines
+            if mine.kind == "document":
+                self.prepare(mine)
+
+    def release(self, document: Document) -> None:
+        """Let go of a document's tree; of the file's too once none of the documents it holds has one."""
+        document.release()
+        if all(d.tree is None for d in self.documents[1:]):
+            self.documents[0].release()
+
+
+class ChangedFile(Exception):
+    """A file changed on disk while the edition was being built."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"{path} changed while the edition was being built")
+        self.path = path
+
+
+def attach_reader(file: Document, held: list[Document], reading: Reading) -> None:
+    """Let the documents read from `file` be read again from it (see Reader)."""
+    reader = Reader(file.path, reading, [file, *[d for d in held if d is not file]])
+    for document in reader.documents:
+        document.reader = reader
+        document.key = file.key
+
+
 def parse_document(path: Path, data: bytes, reading: Reading = Reading()) -> tuple[Document | None, list[Diagnostic]]:
     """Parse the bytes of one TEI file (read from `path`, which diagnostics name) into a Document."""
     if _looks_binary(data):
@@ -64,10 +135,12 @@ def parse_document(path: Path, data: bytes, reading: Reading = Reading()) -> tup
     if root.tag != f"{{{TEI}}}TEI":
         return None, [_not_tei(path, root)]
     text = _decode(data, tree.docinfo.encoding)
-    problems = include_parts(tree, path, reading.inside or path.parent, reading, text.splitlines())
+    included: list[Path] = []
+    problems = include_parts(tree, path, reading.inside or path.parent, reading, text.splitlines(), included=included)
     if problems:
         return None, problems
-    document = Document(path=path, tree=tree, source_lines=text.splitlines(), source=data)
+    document = Document(path=path, tree=tree, source_lines=text.splitlines(), source=data, includes=included)
+    document.key = file_key(data, included, reading.salt())
     document.id = root.get(XML_ID) or path.stem
     has_text = root.find(f"{{{TEI}}}text") is not None
     document.kind = "document" if has_text else "register"
@@ -139,14 +212,31 @@ def _first_entity_declaration(text: str) -> tuple[int, int] | None:
     return line, found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
 
 
-def include_parts(tree, path: Path, inside: Path, reading: Reading, lines: list[str], depth: int = 0) -> list[Diagnostic]:
+def file_key(data: bytes, includes: list[Path], salt: bytes = b"") -> str:
+    """A digest of a file's bytes, of the bytes of each file its XIncludes read and of how it is read (`salt`):
+    while it is unchanged, so is everything read from the file."""
+    hashed = hashlib.sha256(salt + b"\0" + data)
+    for included in includes:
+        try:
+            part = included.read_bytes()
+        except OSError:
+            part = b"\0missing"
+        hashed.update(f"\0{included}\0".encode("utf-8") + hashlib.sha256(part).digest())
+    return hashed.hexdigest()
+
+
+def include_parts(tree, path: Path, inside: Path, reading: Reading, lines: list[str], depth: int = 0,
+                  included: list[Path] | None = None) -> list[Diagnostic]:
     """Replace each xi:include by the file it names (parse="xml", the whole file; parse="text", its text).
-    Only files inside `inside` are read: never an address, never a file outside the edition."""
+    Only files inside `inside` are read: never an address, never a file outside the edition. Each file read
+    is added to `included`."""
     problems = []
+    included = [] if included is None else included
     for include in list(tree.iter(f"{{{XINCLUDE}}}include")):
         target, problem = _include_target(include, path, inside, depth)
         if problem is None:
-            problem = _replace_include(include, target, inside, reading, depth)
+            included.append(target)
+            problem = _replace_include(include, target, inside, reading, depth, included)
         if problem is not None:
             line, col = element_column(lines, include)
             problems.append(error(path, line, col, "xinclude", problem))
@@ -171,20 +261,22 @@ def _include_target(include, path: Path, inside: Path, depth: int) -> tuple[Path
     return target, None
 
 
-def _replace_include(include, target: Path, inside: Path, reading: Reading, depth: int) -> str | None:
+def _replace_include(include, target: Path, inside: Path, reading: Reading, depth: int,
+                     included: list[Path]) -> str | None:
     data = target.read_bytes()
     if include.get("parse", "xml") == "text":
         part = data.decode(include.get("encoding") or "utf-8", errors="replace")
         _put_text(include, part)
         return None
     try:
-        included = etree.ElementTree(etree.fromstring(data, safe_parser(reading.huge_tree)))
+        part_tree = etree.ElementTree(etree.fromstring(data, safe_parser(reading.huge_tree)))
     except etree.XMLSyntaxError as exc:
         return f"the included file {target.name} is not well-formed XML: {exc.msg}"
-    nested = include_parts(included, target, inside, reading, _decode(data, None).splitlines(), depth + 1)
+    nested = include_parts(part_tree, target, inside, reading, _decode(data, None).splitlines(), depth + 1,
+                           included)
     if nested:
         return f"the included file {target.name} cannot be included: {nested[0].message}"
-    part = included.getroot()
+    part = part_tree.getroot()
     part.tail = include.tail
     include.getparent().replace(include, part)
     return None
@@ -247,35 +339,65 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return files
 
 
-def select_documents(files: list[Document], selector: str, config_path: Path) -> tuple[list[Document], list[Diagnostic]]:
+def select_documents(files: list[Document], reading: Reading,
+                     config_path: Path) -> tuple[list[Document], list[Diagnostic]]:
     """The documents the files hold: each file is one document, or, with a `document` selector (an XPath),
     each element it selects is one, in a TEI tree of its own with the file's header. A file in which the
     selector finds nothing stays one document; registers (files without a text) stay as they are. Where two
-    files give a document the same id, its page goes in a folder named after its file."""
-    if not selector:
-        _name_pages(files)
-        return files, []
-    select = etree.XPath(selector, namespaces=NS)
+    files give a document the same id, its page goes in a folder named after its file. A file whose facts
+    the last build kept holds the documents they list, unread."""
     documents, problems = [], []
+    selector = reading.selector
     for file in files:
-        if file.kind == "register":
-            documents.append(file)
-            continue
         try:
-            found = [node for node in select(file.tree) if isinstance(node, etree._Element)]
+            if file.file_facts is not None:
+                held = parts_from_facts(file)
+            else:
+                held = held_documents(file, selector)
+                attach_reader(file, held, reading)
         except etree.XPathError as exc:
             problems.append(error(config_path, 1, 1, "config-document",
                                   f"document '{selector}' cannot be evaluated in {file.path.name} ({exc}): "
                                   "correct the XPath"))
             continue
-        selected = [_selected(file, element, n) for n, element in enumerate(found, 1) if element is not file.root]
-        documents.extend(selected)
-        if not found or file.root in found:
-            documents.append(file)
-        elif selected:
-            documents.append(_rest_of_volume(file, select, selected))
+        documents.extend(held)
     _name_pages(documents)
     return documents, problems
+
+
+def held_documents(file: Document, selector: str) -> list[Document]:
+    """The documents one file holds (see select_documents); raises etree.XPathError for a selector that cannot
+    be evaluated."""
+    if not selector or file.kind == "register":
+        return [file]
+    select = _selector(selector)
+    found = [node for node in select(file.tree) if isinstance(node, etree._Element)]
+    selected = [_selected(file, element, n) for n, element in enumerate(found, 1) if element is not file.root]
+    if not found or file.root in found:
+        return [*selected, file]
+    return [*selected, _rest_of_volume(file, select, selected)] if selected else []
+
+
+@lru_cache(maxsize=4)
+def _selector(selector: str) -> etree.XPath:
+    return etree.XPath(selector, namespaces=NS)
+
+
+def parts_from_facts(file: Document) -> list[Document]:
+    """The documents of a file the last build read, as its facts list them (the file itself, or the documents
+    selected from it and the rest of the file), none of them parsed."""
+    file.id, file.kind = file.file_facts.id, file.file_facts.kind
+    held = []
+    for facts in file.file_facts.documents:
+        if not facts.selected and not facts.volume:
+            file.facts = facts
+            held.append(file)
+            continue
+        held.append(Document(path=file.path, tree=None, source_lines=None, source=None, id=facts.id,
+                             kind=facts.kind, file=file, volume=facts.volume, facts=facts, key=file.key,
+                             reader=file.reader))
+    file.reader.documents = [file, *[d for d in held if d is not file]]
+    return held
 
 
 def _selected(file: Document, element, number: int) -> Document:

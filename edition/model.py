@@ -106,12 +106,16 @@ REGISTER_TITLES = {"person": "People", "org": "Organisations", "place": "Places"
 
 @dataclass
 class Document:
-    """One TEI file: its source, its parsed tree and, as the pipeline advances, what was derived from it."""
+    """One TEI file: its source, its parsed tree and, as the pipeline advances, what was derived from it.
+
+    Once the edition is enriched, what the build needs of each document is in its `facts`, and its tree, source
+    and lines are let go (`release`): a document's tree is read again from its file (`reader`) when a stage
+    needs it, so that a large edition is never held in memory all at once."""
 
     path: Path
-    tree: etree._ElementTree
-    source_lines: list[str]
-    source: bytes = b""  # the file as read, published as it is (TEI download, the edition's zip)
+    tree: etree._ElementTree | None
+    source_lines: list[str] | None
+    source: bytes | None = b""  # the file as read, published as it is (TEI download, the edition's zip)
     id: str = ""
     kind: str = "document"  # "document" (has a text) or "register" (a standOff of people, places, orgs)
     metadata: Metadata = field(default_factory=Metadata)
@@ -129,9 +133,42 @@ class Document:
     # Its page's folder below documents/: its id, or "<file name>/<id>" where two files hold the same id.
     name: str = ""
 
+    # What the build knows of the document without its tree (facts.DocumentFacts), and the file it can be
+    # read again from (facts.Reader); a digest of the file's bytes and of the files it includes (`key`).
+    facts: object = None
+    file_facts: object = None  # the file's facts.FileFacts, on the document that is the file
+    reader: object = None
+    key: str = ""
+    includes: list[Path] = field(default_factory=list)  # the files its XIncludes read, nested ones too
+
     @property
     def root(self):
-        return self.tree.getroot()
+        return self.loaded_tree().getroot()
+
+    def loaded_tree(self) -> etree._ElementTree:
+        """The document's tree, read again from its file if it was let go."""
+        if self.tree is None:
+            self.reader.restore()
+        return self.tree
+
+    def lines(self) -> list[str]:
+        """The file's lines, for placing a diagnostic."""
+        if self.source_lines is None:
+            self.reader.restore()
+        return self.source_lines
+
+    def tei(self) -> bytes:
+        """The document's TEI as published: the file's bytes, or a selected document's own tree."""
+        if self.source is None:
+            if self.file is None or self.volume:
+                return self.path.read_bytes()
+            self.reader.restore()
+        return self.source
+
+    def release(self) -> None:
+        """Let go of the tree, the source and the lines, which `reader` can give back."""
+        if self.reader is not None:
+            self.tree = self.source_lines = self.source = None
 
     @property
     def url(self) -> str:

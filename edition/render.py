@@ -152,7 +152,7 @@ def document_pages(edition: Edition, env: Environment, common: dict, document: D
                       json.dumps([cite.csl_json(edition.config, document, edition.built)],
                                  ensure_ascii=False, indent=2) + "\n"))
     pages.append(Page(f"{document.url}{BIBTEX}", cite.bibtex(edition.config, document, edition.built)))
-    pages.append(Page(f"{document.url}{tei_source_name(document)}", document.source))
+    pages.append(Page(f"{document.url}{tei_source_name(document)}", document.tei()))
     return pages
 
 
@@ -304,7 +304,7 @@ def edition_zip(edition: Edition) -> bytes:
         files = {d.origin.path: d.origin for d in [*edition.documents, *edition.registers]}
         for document in sorted(files.values(), key=lambda d: d.path.name):
             archive.writestr(zipfile.ZipInfo(_archive_name(edition, document), date_time=stamp),
-                             document.source, compress_type=zipfile.ZIP_DEFLATED)
+                             document.tei(), compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

@@ -42,11 +42,12 @@ def transform(edition: Edition, processes: int | None = None, documents: list[Do
     else:
         results = map(_document_views, [edition] * len(indexes), indexes)
     diagnostics: list[Diagnostic] = []
-    for document, (views, messages) in zip(chosen, results):
+    for document, (views, messages, source) in zip(chosen, results):
         if done is not None:
             done(1)
         document.views.update(views)
         document.messages = messages
+        document.source = source if source is not None else document.source
         diagnostics.extend(messages)  # a message repeated by both views is reported once (Report.sorted)
     return diagnostics
 
@@ -71,13 +72,18 @@ def _forked_document_views(index: int):
     return _document_views(_forked["edition"], index)
 
 
-def _document_views(edition: Edition, index: int) -> tuple[dict[str, str], list[Diagnostic]]:
+def _document_views(edition: Edition, index: int) -> tuple[dict[str, str], list[Diagnostic], bytes | None]:
+    """A document's HTML in each view, what the stylesheet said, and a selected document's TEI (made from
+    the tree read here, so the build need not read its file again to publish it)."""
     document = edition.documents[index]
     views, diagnostics = {}, []
     for view in VIEWS:
         views[view], messages = transform_document(document, view, edition)
         diagnostics.extend(messages)
-    return views, diagnostics
+    source = document.tei() if document.file is not None and not document.volume else None
+    if document.reader is not None:
+        document.reader.release(document)
+    return views, diagnostics, source
 
 
 def transform_document(document: Document, view: str = VIEWS[0],
@@ -85,7 +91,7 @@ def transform_document(document: Document, view: str = VIEWS[0],
     """The HTML of one document's text in one view, and the stylesheet's messages about it; with the edition,
     its pointers to other documents linked and its paragraphs given their citations."""
     transformer = stylesheet()
-    result = transformer(document.tree, **{"document-id": etree.XSLT.strparam(document.id),
+    result = transformer(document.loaded_tree(), **{"document-id": etree.XSLT.strparam(document.id),
                                            "view": etree.XSLT.strparam(view)})
     root = result.getroot()
     if root is None:

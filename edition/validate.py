@@ -45,7 +45,8 @@ class IdIndex:
         self.places: dict[str, list[Document]] = defaultdict(list)
         self.asked: dict[str, str] = {}
         for document in documents:
-            for value in document.root.xpath("//@xml:id"):
+            kept = document.file_facts
+            for value in kept.ids if kept is not None else document.root.xpath("//@xml:id"):
                 self.places[value].append(document)
 
     def declarations(self, _context, value) -> float:
@@ -131,13 +132,13 @@ def grammar_problems(document: Document, schema: etree.RelaxNG | None = None) ->
     """RELAX NG errors of one document (against the edition's grammar unless another is given), located at
     the offending element."""
     schema = schema or grammar()
-    if schema.validate(document.tree):
+    if schema.validate(document.loaded_tree()):
         return []
     problems = []
     misplaced = set()
     for entry in schema.error_log:
         element = _element_at(document, entry.path)
-        line, col = element_column(document.source_lines, element) if element is not None else (entry.line, 1)
+        line, col = element_column(document.lines(), element) if element is not None else (entry.line, 1)
         if entry.type_name == "RELAXNG_ERR_ELEMWRONG":
             misplaced.add((line, col))
         problems.append(error(document.path, line, col, "schema", _readable_grammar_message(entry.message, element)))
@@ -147,11 +148,11 @@ def grammar_problems(document: Document, schema: etree.RelaxNG | None = None) ->
 
 def rule_problems(document: Document, rules: etree.XSLT) -> list[Diagnostic]:
     """Schematron failures of one document, mapped back to the source line of the element they concern."""
-    report = rules(document.tree)
+    report = rules(document.loaded_tree())
     problems = []
     for failure in report.getroot().xpath("svrl:failed-assert | svrl:successful-report", namespaces=SVRL):
         element = _element_at(document, failure.get("location"))
-        line, col = element_column(document.source_lines, element) if element is not None else (1, 1)
+        line, col = element_column(document.lines(), element) if element is not None else (1, 1)
         text = " ".join("".join(failure.find("svrl:text", SVRL).itertext()).split())
         level = Level.WARNING if failure.get("role") in ("warning", "warn", "info") else Level.ERROR
         code = failure.get("id") or "rule"
@@ -163,7 +164,7 @@ def _element_at(document: Document, location: str | None):
     if not location:
         return None
     try:
-        found = document.tree.xpath(location)
+        found = document.loaded_tree().xpath(location)
     except etree.XPathError:
         return None
     for node in found:

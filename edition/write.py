@@ -36,17 +36,19 @@ def write_site(pages: list[Page], static_dir: Path, out: Path,
     _remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
+        folders: set[str] = set()
         for number, page in enumerate(pages, 1):
             if written is not None and number % 100 == 0:
                 written(100)
             target = _inside(staging, page.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if (folder := os.path.dirname(target)) not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
             if page.content is None:
                 _carry_over(out / page.path, target)
-            elif isinstance(page.content, bytes):
-                target.write_bytes(page.content)
             else:
-                target.write_text(page.content, encoding="utf-8")
+                with open(target, "wb") as file:
+                    file.write(page.content if isinstance(page.content, bytes) else page.content.encode("utf-8"))
         shutil.copytree(static_dir, staging / "static")
         (staging / MARKER).write_text("This folder was written by `edition build` and is replaced by it.\n")
         staging.chmod(0o755)
@@ -61,7 +63,7 @@ def write_site(pages: list[Page], static_dir: Path, out: Path,
     return len(pages), found
 
 
-def _carry_over(previous: Path, target: Path) -> None:
+def _carry_over(previous: Path, target: str) -> None:
     # A page of the last site made from the same inputs: linked, not copied, where the file system allows it
     # (the new site's files are always written anew, never changed in place, so the two sites cannot interfere).
     try:
@@ -70,13 +72,13 @@ def _carry_over(previous: Path, target: Path) -> None:
         shutil.copyfile(previous, target)
 
 
-def _inside(staging: Path, relative: str) -> Path:
+def _inside(staging: Path, relative: str) -> str:
     """The page's file in the staging folder; a path that would leave it is a bug (ids and names are checked
     long before), never a file written elsewhere."""
-    target = (staging / relative).resolve()
-    if not target.is_relative_to(staging.resolve()) or target == staging.resolve():
+    parts = relative.split("/")
+    if relative.startswith("/") or not relative or any(part in ("", ".", "..") for part in parts):
         raise OutputError(f"the page path '{relative}' leads outside the site's folder: nothing was written")
-    return target
+    return os.path.join(staging, *parts)
 
 
 def check_output_folder(out: Path) -> None:

@@ -222,3 +222,50 @@ def test_a_remembered_validation_holds_only_while_the_other_files_answer_the_sam
     assert broken.report.sorted() == clean.report.sorted()
     assert any(d.path.name == "form-1971-02-05.xml" and "memcon-1963-04-02-p1" in d.message
                for d in broken.report.errors)
+
+
+def test_a_rebuild_parses_only_the_files_that_changed(tmp_path):
+    project = tmp_path / "edition"
+    generate(project, 12, seed=4)
+    site = project / "_site"
+    assert build(project, site, search_index=False).parsed == 13  # twelve documents and the registers
+    assert build(project, site, search_index=False).parsed == 0
+    changed = sorted((project / "texts").glob("*/*.xml"))[5]
+    edit(changed, '-p1">', '-p1">A correction. ')
+    result = build(project, site, search_index=False)
+    assert result.parsed == 1 and result.remade == 1
+    clean = build(project, tmp_path / "clean", search_index=False, clean=True)
+    assert clean.parsed == 13
+    assert_same_site(site, tmp_path / "clean")
+
+
+def test_kept_facts_are_derived_again_when_the_register_entry_they_name_changes(tmp_path):
+    # The letter's sender is named by the register alone: its facts asked the register for the name.
+    project = bundled_copy(tmp_path / "edition")
+    texts = project / "texts"
+    edit(texts / "letter-1965-09-10.xml", '<persName ref="#person-whitcombe">Thomas R. Whitcombe</persName>',
+         '<persName ref="#person-whitcombe"/>')
+    build(project, project / "_site", search_index=False)
+    edit(texts / "registers.xml", "<forename>Thomas</forename> <forename>R.</forename>", "<forename>Tom</forename>")
+    rebuilt = rebuild_and_compare(project, tmp_path, "renamed")
+    assert rebuilt.parsed == 1  # the registers; the letter is read again only because its facts asked
+    page = (project / "_site" / "documents" / "letter-1965-09-10" / "index.html").read_text(encoding="utf-8")
+    assert '"name": "Tom Whitcombe"' in page
+
+
+def test_a_change_to_an_included_file_reaches_the_document_that_includes_it(tmp_path):
+    project = bundled_copy(tmp_path / "edition")
+    texts = project / "texts"
+    (project / "parts").mkdir()
+    (project / "parts" / "paragraph.xml").write_text(
+        '<p xmlns="http://www.tei-c.org/ns/1.0" xml:id="telegram-1964-06-18-p9">Included first.</p>\n',
+        encoding="utf-8")
+    edit(texts / "telegram-1964-06-18.xml", "1087.</p>",
+         '1087.</p><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="../parts/paragraph.xml"/>')
+    first = build(project, project / "_site", search_index=False)
+    assert first.exit_code == 0, [d.format() for d in first.report.diagnostics]
+    edit(project / "parts" / "paragraph.xml", "Included first.", "Included, then corrected.")
+    rebuilt = rebuild_and_compare(project, tmp_path, "included")
+    assert rebuilt.parsed == 1 and rebuilt.remade == 1
+    page = (project / "_site" / "documents" / "telegram-1964-06-18" / "index.html").read_text(encoding="utf-8")
+    assert "Included, then corrected." in page

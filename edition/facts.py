@@ -1,0 +1,113 @@
+"""What the build knows of each file without its tree: its ids, its register entries, and for each document
+it holds, the metadata, paragraphs, mentions and anchors that enrichment derived from it (enrich.py).
+
+Facts are kept in the build's manifest (cache.py). A file whose bytes, and the bytes of the files it
+includes, are those of the last build is not parsed again: its documents stand on their facts, and a
+document's tree is read from its file again only when a stage needs it (load.Reader). A document's facts also
+note what they asked of the register entries (`Consulted`): when an answer changes, they are derived anew.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+
+from .model import Entity, Metadata, Withheld
+
+
+@dataclass
+class DocumentFacts:
+    """What enrichment derived from one document's tree (a whole file, a selected part of one, or a register)."""
+
+    id: str
+    kind: str  # "document" | "register"
+    selected: bool = False  # a part of a larger file
+    volume: bool = False  # the rest of such a file
+    metadata: dict = field(default_factory=dict)  # model.Metadata as a dict
+    paragraph_ids: list[str] = field(default_factory=list)
+    # Each '#' pointer of a @ref in the text, in order: [entry id, anchor of its passage, snippet, where].
+    mentions: list[list] = field(default_factory=list)
+    text_ids: list[str] = field(default_factory=list)  # the xml:ids of the text but the document's own
+    citable: list[list] = field(default_factory=list)  # [anchor, fingerprint, line, column, element]
+    root_line: int = 1
+    tokens: list[str] = field(default_factory=list)  # every token of every attribute, each side of a '#'
+    asked: dict = field(default_factory=dict)  # register entry id -> its name when asked (None: no such entry)
+
+    def metadata_object(self) -> Metadata:
+        values = dict(self.metadata)
+        values["withheld"] = Withheld(**{**values["withheld"],
+                                         "agencies": [tuple(a) for a in values["withheld"]["agencies"]]})
+        for name in ("hands", "senders", "recipients"):
+            values[name] = [tuple(pair) for pair in values[name]]
+        return Metadata(**values)
+
+
+@dataclass
+class FileFacts:
+    """What the build knows of one TEI file: its key, the files it includes, every xml:id it declares, the
+    register entries it defines, and the documents it holds."""
+
+    key: str
+    id: str = ""
+    kind: str = "document"
+    includes: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    entities: list[dict] = field(default_factory=list)  # model.Entity without mentions
+    documents: list[DocumentFacts] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        # The facts are JSON already: no copy is made (dataclasses.asdict would copy every list and string).
+        return {**vars(self), "documents": [vars(d) for d in self.documents]}
+
+    @classmethod
+    def from_json(cls, value) -> FileFacts | None:
+        """The facts as the manifest kept them; None when they are not in this version's shape."""
+        try:
+            documents = [DocumentFacts(**d) for d in value["documents"]]
+            facts = cls(**{**value, "documents": documents})
+            [Entity(**e) for e in facts.entities]
+        except (TypeError, KeyError):
+            return None
+        return facts
+
+
+def entity_facts(entity: Entity) -> dict:
+    return {f.name: getattr(entity, f.name) for f in fields(Entity) if f.name != "mentions"}
+
+
+def entity_from_facts(values: dict) -> Entity:
+    return Entity(**{**values, "offices": list(values["offices"]), "other_names": list(values["other_names"])})
+
+
+class Consulted(Mapping):
+    """The register entries as a document's enrichment sees them, each entry asked about noted with its name
+    (None when there is no such entry), so its facts can be trusted later only while the answers hold."""
+
+    def __init__(self, entities: Mapping[str, Entity]):
+        self.entities = entities
+        self.asked: dict[str, str | None] = {}
+
+    def __getitem__(self, key: str) -> Entity:
+        entity = self.entities.get(key)
+        self.asked[key] = entity.name if entity is not None else None
+        if entity is None:
+            raise KeyError(key)
+        return entity
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("a document's enrichment asks for entries by id; it does not list them")
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+
+def answers_hold(asked: dict, entities: Mapping[str, Entity]) -> bool:
+    """Whether every entry asked about has the same answer now."""
+    for key, name in asked.items():
+        entity = entities.get(key)
+        if (entity.name if entity is not None else None) != name:
+            return False
+    return True
