@@ -21,10 +21,10 @@ from .enrich import enrich
 from .load import Reading, expand_paths, load_document, read_known, select_documents
 from .model import XML_ID, Document, Edition
 from .cache import MANIFEST, Cache, LastBuild, digest, document_inputs, edition_key
-from .render import LIST_FOLDERS, Page, render
-from .transform import transform
+from .render import LIST_FOLDERS, Page, Renderer
+from .transform import transformed
 from .validate import validate_documents, validate_files
-from .write import OutputError, write_site
+from .write import OutputError, Staging
 
 
 @dataclass
@@ -62,8 +62,9 @@ def load_edition(project_dir: Path, last: LastBuild | None = None,
                              f"no TEI files match texts = {config.texts}: add files or correct the pattern")])
     documents = []
     reading = reading_of(config)
+    folders: dict[Path, bool] = {}
     for path in files:
-        document, problems = (None, [outside]) if (outside := outside_project(path, project_dir)) else \
+        document, problems = (None, [outside]) if (outside := outside_project(path, project_dir, folders)) else \
             read_known(path, reading, last.facts(path) if last is not None else None)
         report.extend(problems)
         if document is not None:
@@ -78,9 +79,15 @@ def reading_of(config: Config) -> Reading:
     return Reading(inside=config.project_dir, huge_tree=config.huge_tree, selector=config.document)
 
 
-def outside_project(path: Path, project_dir: Path) -> Diagnostic | None:
+def outside_project(path: Path, project_dir: Path, folders: dict[Path, bool] | None = None) -> Diagnostic | None:
     """A text that is, or links to, a file outside the edition's folder: the edition is read from its folder
-    alone, so that what is published is what the folder holds."""
+    alone, so that what is published is what the folder holds. `folders` remembers which folders were found
+    inside, so that a large edition resolves each folder once, not each file."""
+    folders = {} if folders is None else folders
+    if path.parent not in folders:
+        folders[path.parent] = path.parent.resolve().is_relative_to(project_dir.resolve())
+    if folders[path.parent] and not path.is_symlink():
+        return None
     target = path.resolve()
     if target.is_relative_to(project_dir.resolve()):
         return None
@@ -89,6 +96,11 @@ def outside_project(path: Path, project_dir: Path) -> Diagnostic | None:
     return error(path, 1, 1, "outside-project",
                  f"this text {how}, outside the edition's folder: edition reads only files inside the edition; "
                  "copy the file into it")
+
+
+# The stage in which each document changed since the last build is transformed, rendered and written, one
+# after the other, so that no more than a few documents' pages are in memory at once.
+DOCUMENTS = "documents"
 
 
 class Stages:
@@ -118,9 +130,20 @@ class Stages:
         if name not in self._running:
             return
         seconds = time.perf_counter() - self._running.pop(name)
-        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+        if name != DOCUMENTS:  # the documents' stage is the sum of three, counted each on its own (`adding`)
+            self.seconds[name] = self.seconds.get(name, 0.0) + seconds
         if self.progress is not None:
             self.progress.finish(name, seconds)
+
+    @contextmanager
+    def adding(self, name: str):
+        """Add the time of what the block does to the stage `name`, untold to `progress`: the part of a stage
+        done within another (a document's pages rendered and written as soon as its text is transformed)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
     def advance(self, count: int = 1) -> None:
         """`count` more items of the running stage done (files read, documents transformed, pages written)."""
@@ -210,48 +233,96 @@ def _build(project_dir: Path, out: Path | None, check_text: bool, search_index: 
                       edition_files(edition))
         changed = [d for d in edition.documents
                    if not cache.plan(d.url, digest(document_inputs(d, edition, cache.summaries)))]
-    with stages.timing("transform", total=len(changed)):
-        result.report.extend(transform(edition, documents=changed, done=stages.advance))
-        for document in edition.documents:
-            if cache.carried_over(document.url):  # what the stylesheet said of it last time still holds
-                result.report.extend(cache.messages(document.url))
-    if check_text:
-        with stages.timing("check text"):
-            problems, result.words_checked = text_losses(edition)
-            result.report.extend(problems)
-    with stages.timing("render"):
-        try:
-            pages, problems = render(edition, cache)
-            pages.append(Page(MANIFEST, cache.manifest()))
-        except jinja2.TemplateError as exc:
-            pages, problems = [], [template_problem(edition.config, exc)]
-        result.report.extend(problems)
-    if result.report.errors:
-        result.exit_code = ExitCode.INVALID
-        return result
     result.remade = len(changed)
-
-    def search_timed(staging: Path, final: Path) -> list[Diagnostic]:
-        stages.end("write")  # the pages are written; the index is a stage of its own
-        with stages.timing("search"):
-            return search.index_site(staging, final)
-
     try:
-        with stages.timing("write", total=len(pages)):
-            result.pages, problems = write_site(pages, resources.STATIC, result.out,
-                                                finish=search_timed if search_index else None,
-                                                written=stages.advance)
+        staging = Staging(result.out)
     except (OutputError, OSError) as exc:
-        result.report.extend([error(result.out, 1, 1, "output", str(exc))])
-        result.exit_code = ExitCode.OUTPUT
-        return result
-    result.report.extend(problems)
-    if result.report.errors:  # the search index failed: the inputs are fine, the site could not be completed
-        result.exit_code = ExitCode.OUTPUT
+        return _output_failed(result, exc)
+    try:
+        result.exit_code = _stage_site(edition, cache, changed, staging, result, check_text, search_index)
+    except (OutputError, OSError) as exc:
+        staging.discard()
+        return _output_failed(result, exc)
+    except BaseException:
+        staging.discard()
+        raise
+    if result.exit_code != ExitCode.OK:
         return result
     result.documents = len(edition.documents)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _output_failed(result: BuildResult, exc: Exception) -> BuildResult:
+    result.report.extend([error(result.out, 1, 1, "output", str(exc))])
+    result.exit_code = ExitCode.OUTPUT
+    return result
+
+
+def _stage_site(edition: Edition, cache: Cache, changed: list[Document], staging: Staging, result: BuildResult,
+                check_text: bool, search_index: bool) -> ExitCode:
+    """Make the site in `staging`: each changed document's pages as soon as its text is transformed, then the
+    rest, then the search index; swap it in when complete. Any error discards it: an error of the inputs
+    (a template, a Markdown page, a word lost) is INVALID; a search index that could not be built, OUTPUT."""
+    stages = result.stages
+    renderer = Renderer(edition, cache)
+    result.report.extend(renderer.diagnostics)
+    if result.report.errors:
+        staging.discard()
+        return ExitCode.INVALID
+    try:
+        with stages.timing(DOCUMENTS, total=len(changed)):
+            _stage_documents(edition, changed, renderer, staging, result, check_text)
+        for document in edition.documents:
+            if cache.carried_over(document.url):  # what the stylesheet said of it last time still holds
+                result.report.extend(cache.messages(document.url))
+        with stages.timing("render"):
+            pages = renderer.rest()
+            pages.append(Page(MANIFEST, cache.manifest()))
+    except jinja2.TemplateError as exc:
+        result.report.extend([template_problem(edition.config, exc)])
+    if result.report.errors:
+        staging.discard()
+        return ExitCode.INVALID
+
+    def search_timed(folder: Path, final: Path) -> list[Diagnostic]:
+        stages.end("write")  # the pages are written; the index is a stage of its own
+        with stages.timing("search"):
+            return search.index_site(folder, final)
+
+    with stages.timing("write", total=len(pages)):
+        staging.write(pages, stages.advance)
+        result.report.extend(staging.complete(resources.STATIC, finish=search_timed if search_index else None))
+    if staging.discarded:  # the search index failed: the inputs are fine, the site could not be completed
+        return ExitCode.OUTPUT
+    result.pages = staging.count
+    return ExitCode.OK
+
+
+def _stage_documents(edition: Edition, changed: list[Document], renderer: Renderer, staging: Staging,
+                     result: BuildResult, check_text: bool) -> None:
+    """Transform each changed document, check its words (with `check_text`), render its pages and write them,
+    and let its HTML go before the next."""
+    stages, texts = result.stages, transformed(edition, changed)
+    while True:
+        with stages.adding("transform"):
+            document = next(texts, None)
+        if document is None:
+            return
+        stages.advance(1)
+        result.report.extend(document.messages)
+        if check_text:
+            with stages.adding("check text"):
+                problems, words = text_losses(edition, [document])
+                result.report.extend(problems)
+                result.words_checked += words
+        with stages.adding("render"):
+            pages = renderer.document(document)
+        with stages.adding("write"):
+            staging.write(pages)
+        document.views = {}
+        if document.reader is not None:
+            document.reader.release(document)
 
 
 def edition_files(edition: Edition) -> list[Document]:
@@ -272,11 +343,11 @@ def template_problem(config: Config, exc: jinja2.TemplateError) -> Diagnostic:
                  "templates show which names a page has)")
 
 
-def text_losses(edition: Edition) -> tuple[list[Diagnostic], int]:
-    """Each element whose words no view of its document shows, one error per element, and the number of
-    words checked."""
+def text_losses(edition: Edition, documents: list[Document] | None = None) -> tuple[list[Diagnostic], int]:
+    """Each element whose words no view of its document (of every document, or of `documents`) shows, one
+    error per element, and the number of words checked."""
     problems, checked = [], 0
-    for document in edition.documents:
+    for document in edition.documents if documents is None else documents:
         checked += sum(checktext.tei_words(document.root).values())
         for lost in checktext.by_element(checktext.document_losses(document, edition)):
             problems.append(error(

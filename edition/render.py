@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
+import os
 import zipfile
 from html import escape
 from dataclasses import dataclass
@@ -40,7 +40,8 @@ class Page:
     an HTML page also has its canonical address, which the sitemap lists."""
 
     path: str
-    content: str | bytes | None  # None: the file of the last build is carried over (cache.py)
+    # None: the file of the last build is carried over (cache.py); a function: writes the file (a large one)
+    content: str | bytes | Callable | None
     canonical: str = ""
 
 
@@ -107,33 +108,57 @@ def render_page(md: MarkdownIt, path: Path, text: str) -> tuple[str, list[Diagno
 def render(edition: Edition, cache: Cache | None = None) -> tuple[list[Page], list[Diagnostic]]:
     """Every page of the site, rendered in memory; with a `cache`, the documents it carries over and the
     lists and register pages whose inputs are unchanged stand as pages to carry over from the last site."""
-    env = environment(edition.config.templates_dir)
-    markdown_pages, diagnostics = read_markdown_pages(edition.config.pages_dir, edition.config.raw_html)
-    menu, problems = site_menu(edition, markdown_pages)
-    diagnostics.extend(problems)
-    common = {"edition": edition.config, "version": __version__, "built": edition.built, "menu": menu}
-    pages = []
-    home = markdown_pages.pop("index", None)
-    pages.append(html_page(env, "home.html", "index.html", common, body=home["html"] if home else "",
-                           documents=edition.documents, current="home"))
-    for slug, page in markdown_pages.items():
-        pages.append(html_page(env, "page.html", f"{slug}/index.html", common, page=page, current=slug))
-    pages.extend(document_list_pages(edition, env, common, cache))
-    pages.append(Page(DOCUMENTS_JSON, documents_json(edition)))
-    pages.append(Page(EDITION_ZIP, edition_zip(edition)))
-    for document in edition.documents:
-        if cache is not None and cache.carried_over(document.url):
-            pages.extend(carried_pages(cache, document.url))
-            continue
-        made = document_pages(edition, env, common, document)
-        if cache is not None:
-            cache.made(document.url, made, document.messages)
-        pages.extend(made)
-    pages.extend(departed_document_pages(edition, env, common))
-    pages.extend(register_pages(edition, env, common, cache))
-    pages.append(html_page(env, "search.html", "search/index.html", common, current="search"))
-    pages.extend(furniture_pages(edition, env, common, [p.canonical for p in pages if p.canonical]))
-    return pages, diagnostics
+    renderer = Renderer(edition, cache)
+    pages = [page for document in edition.documents if not (cache is not None and cache.carried_over(document.url))
+             for page in renderer.document(document)]
+    return pages + renderer.rest(), renderer.diagnostics
+
+
+class Renderer:
+    """The pages of the site: each document's as soon as its text is transformed (`document`), so that a
+    build can write them and let the HTML go; then all the rest (`rest`): lists, registers, the pages of the
+    documents carried over, the home page, the search page and the files around them."""
+
+    def __init__(self, edition: Edition, cache: Cache | None = None):
+        self.edition, self.cache = edition, cache
+        self.env = environment(edition.config.templates_dir)
+        self.markdown_pages, self.diagnostics = read_markdown_pages(edition.config.pages_dir, edition.config.raw_html)
+        menu, problems = site_menu(edition, self.markdown_pages)
+        self.diagnostics.extend(problems)
+        self.common = {"edition": edition.config, "version": __version__, "built": edition.built, "menu": menu}
+        self.canonicals: list[str] = []  # of the document pages rendered so far, for the sitemap
+
+    def document(self, document: Document) -> list[Page]:
+        """A document's pages, made from its transformed text."""
+        made = document_pages(self.edition, self.env, self.common, document)
+        if self.cache is not None:
+            self.cache.made(document.url, made, document.messages)
+        self.canonicals.extend(page.canonical for page in made if page.canonical)
+        return made
+
+    def rest(self) -> list[Page]:
+        """Every page but those `document` made."""
+        edition, env, common, cache = self.edition, self.env, self.common, self.cache
+        pages = []
+        home = self.markdown_pages.get("index")
+        pages.append(html_page(env, "home.html", "index.html", common, body=home["html"] if home else "",
+                               documents=edition.documents, current="home"))
+        for slug, page in self.markdown_pages.items():
+            if slug != "index":
+                pages.append(html_page(env, "page.html", f"{slug}/index.html", common, page=page, current=slug))
+        pages.extend(document_list_pages(edition, env, common, cache))
+        pages.append(Page(DOCUMENTS_JSON, documents_json(edition)))
+        pages.extend(remade(cache, EDITION_ZIP, [[_archive_name(edition, f), f.key] for f in _files(edition)],
+                            lambda: [Page(EDITION_ZIP, lambda file: write_edition_zip(edition, file))]))
+        for document in edition.documents:
+            if cache is not None and cache.carried_over(document.url):
+                pages.extend(carried_pages(cache, document.url))
+        pages.extend(departed_document_pages(edition, env, common))
+        pages.extend(register_pages(edition, env, common, cache))
+        pages.append(html_page(env, "search.html", "search/index.html", common, current="search"))
+        canonicals = self.canonicals + [page.canonical for page in pages if page.canonical]
+        pages.extend(furniture_pages(edition, env, common, canonicals))
+        return pages
 
 
 def document_pages(edition: Edition, env: Environment, common: dict, document: Document) -> list[Page]:
@@ -294,26 +319,28 @@ def tei_source_name(document) -> str:
     return f"{document.id}.xml"
 
 
-def edition_zip(edition: Edition) -> bytes:
-    """Every TEI file of the edition as it is, in a zip whose entries carry the build date, so that the same
-    texts give the same bytes."""
+def write_edition_zip(edition: Edition, file) -> None:
+    """Every TEI file of the edition as it is, in a zip written to `file`, whose entries carry the build date,
+    so that the same texts give the same bytes. Each file is read as it goes in: the edition is never held
+    in memory whole."""
     stamp = (edition.built.year, edition.built.month, edition.built.day, 0, 0, 0)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        # Each file once, as read: a volume that holds many documents is one file.
-        files = {d.origin.path: d.origin for d in [*edition.documents, *edition.registers]}
-        for document in sorted(files.values(), key=lambda d: d.path.name):
+    with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for document in _files(edition):
             archive.writestr(zipfile.ZipInfo(_archive_name(edition, document), date_time=stamp),
                              document.tei(), compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
+
+
+def _files(edition: Edition) -> list:
+    # Each file once, as read: a volume that holds many documents is one file.
+    files = {d.origin.path: d.origin for d in [*edition.documents, *edition.registers]}
+    return sorted(files.values(), key=lambda d: d.path.name)
 
 
 def _archive_name(edition: Edition, document) -> str:
     # The file's path within the project (texts/secto-8.xml), so two files of one name in two folders differ.
-    try:
-        return document.path.resolve().relative_to(edition.config.project_dir.resolve()).as_posix()
-    except ValueError:
-        return f"texts/{document.path.name}"
+    # The build read only files inside the project (build.outside_project).
+    relative = os.path.relpath(document.path, edition.config.project_dir)
+    return Path(relative).as_posix() if not relative.startswith("..") else f"texts/{document.path.name}"
 
 
 # The machine-readable list of the documents, at a fixed path.

@@ -6,7 +6,7 @@ import multiprocessing as mp
 import os
 import posixpath
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -33,6 +33,17 @@ def transform(edition: Edition, processes: int | None = None, documents: list[Do
     """Give every document (or only those of `documents`) its text as HTML in each view, and what the
     stylesheet said of it; return all it said. Large editions are transformed on a pool of worker processes,
     one per core unless `processes` says otherwise. `done(1)` is told of each document transformed."""
+    diagnostics: list[Diagnostic] = []
+    for document in transformed(edition, documents, processes):
+        if done is not None:
+            done(1)
+        diagnostics.extend(document.messages)  # a message repeated by both views is reported once (Report.sorted)
+    return diagnostics
+
+
+def transformed(edition: Edition, documents: list[Document] | None = None,
+                processes: int | None = None) -> Iterator[Document]:
+    """Each document (or each of `documents`) in turn, in order, as soon as it has its views and messages."""
     processes = processes or os.cpu_count() or 1
     chosen = edition.documents if documents is None else documents
     position = {id(d): number for number, d in enumerate(edition.documents)}
@@ -41,15 +52,11 @@ def transform(edition: Edition, processes: int | None = None, documents: list[Do
         results = _transform_in_workers(edition, indexes, processes)
     else:
         results = map(_document_views, [edition] * len(indexes), indexes)
-    diagnostics: list[Diagnostic] = []
     for document, (views, messages, source) in zip(chosen, results):
-        if done is not None:
-            done(1)
         document.views.update(views)
         document.messages = messages
         document.source = source if source is not None else document.source
-        diagnostics.extend(messages)  # a message repeated by both views is reported once (Report.sorted)
-    return diagnostics
+        yield document
 
 
 _forked: dict = {}  # the edition, as each forked worker inherits it from the build

@@ -24,43 +24,71 @@ def write_site(pages: list[Page], static_dir: Path, out: Path,
                finish: Callable[[Path, Path], list[Diagnostic]] | None = None,
                written: Callable[[int], None] | None = None) -> tuple[int, list[Diagnostic]]:
     """Write the pages and static files as the new `out`; return the number of pages written and what `finish`
-    found. A page without content is carried over from the current `out`.
-
-    `finish(staging, out)` completes the written site in its staging folder (the search index) before it is
-    swapped in; if it reports an error, the new site is discarded and `out` stays as it was (0 pages written).
-    `written(n)` is told of every n pages written, for a progress bar.
-    """
-    out = out.resolve()
-    check_output_folder(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    found (see Staging)."""
+    staging = Staging(out)
     try:
-        folders: set[str] = set()
-        for number, page in enumerate(pages, 1):
-            if written is not None and number % 100 == 0:
-                written(100)
-            target = _inside(staging, page.path)
-            if (folder := os.path.dirname(target)) not in folders:
-                os.makedirs(folder, exist_ok=True)
-                folders.add(folder)
-            if page.content is None:
-                _carry_over(out / page.path, target)
-            else:
-                with open(target, "wb") as file:
-                    file.write(page.content if isinstance(page.content, bytes) else page.content.encode("utf-8"))
-        shutil.copytree(static_dir, staging / "static")
-        (staging / MARKER).write_text("This folder was written by `edition build` and is replaced by it.\n")
-        staging.chmod(0o755)
-        found = finish(staging, out) if finish is not None else []
-        if any(d.level is Level.ERROR for d in found):
-            shutil.rmtree(staging, ignore_errors=True)
-            return 0, found
-        _swap_in(staging, out)
+        staging.write(pages, written)
+        found = staging.complete(static_dir, finish)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
-    return len(pages), found
+    return (staging.count if not staging.discarded else 0), found
+
+
+class Staging:
+    """A new site being written beside `out`, in a folder that replaces `out` only when it is complete
+    (`complete`), so no reader ever sees a half-written site. Pages can be written as they are made, so a
+    large edition's pages need not be held in memory all at once. A page without content is carried over from
+    the current `out`; a page whose content is a function is written by it (a large download)."""
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        check_output_folder(self.out)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(self.out)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
+        self.count = 0
+        self.discarded = False
+        self._folders: set[str] = set()
+
+    def write(self, pages: list[Page], written: Callable[[int], None] | None = None) -> None:
+        """Write the pages into the new site; `written(n)` is told of every n pages written (a progress bar)."""
+        for page in pages:
+            self.count += 1
+            if written is not None and self.count % 100 == 0:
+                written(100)
+            target = _inside(self.folder, page.path)
+            if (folder := os.path.dirname(target)) not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
+            if page.content is None:
+                _carry_over(self.out / page.path, target)
+                continue
+            with open(target, "wb") as file:
+                if callable(page.content):
+                    page.content(file)
+                else:
+                    file.write(page.content if isinstance(page.content, bytes) else page.content.encode("utf-8"))
+
+    def complete(self, static_dir: Path, finish: Callable[[Path, Path], list[Diagnostic]] | None = None
+                 ) -> list[Diagnostic]:
+        """Add the static files, let `finish(staging, out)` complete the site in its folder (the search index),
+        and swap it in for `out`. If `finish` reports an error, the new site is discarded and `out` stays as it
+        was."""
+        shutil.copytree(static_dir, self.folder / "static")
+        (self.folder / MARKER).write_text("This folder was written by `edition build` and is replaced by it.\n")
+        self.folder.chmod(0o755)
+        found = finish(self.folder, self.out) if finish is not None else []
+        if any(d.level is Level.ERROR for d in found):
+            self.discard()
+            return found
+        _swap_in(self.folder, self.out)
+        return found
+
+    def discard(self) -> None:
+        """Give up the new site: `out` stays as it was."""
+        self.discarded = True
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _carry_over(previous: Path, target: str) -> None:

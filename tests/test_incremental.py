@@ -170,7 +170,7 @@ def test_the_build_command_says_each_stage_and_what_it_carried_over(run, tmp_pat
     generate(project, 4, seed=1)
     code, out, _ = run(["build", project, "--no-search"])
     assert code == 0 and "\n4 documents transformed and rendered\n" in out
-    assert re.search(r"^  transform +\d+\.\d s$", out, re.M) and re.search(r"^  write +\d+\.\d s$", out, re.M)
+    assert re.search(r"^  documents +\d+\.\d s$", out, re.M) and re.search(r"^  write +\d+\.\d s$", out, re.M)
     assert "\x1b[" not in out  # plain lines where no terminal watches
     code, out, _ = run(["build", project, "--no-search"])
     assert "\n0 documents transformed and rendered, 4 carried over unchanged from the last build\n" in out
@@ -198,7 +198,7 @@ def test_on_a_terminal_the_build_shows_a_progress_bar(tmp_path):
     os.close(controller)
     text = shown.decode("utf-8", "replace")
     assert "\x1b[?25l" in text  # rich's live display hides the cursor while it draws the bar
-    assert re.search(r"  transform +\d+\.\d s", text) and "built 4 documents" in text
+    assert re.search(r"  documents +\d+\.\d s", text) and "built 4 documents" in text
 
 
 def test_a_remembered_validation_holds_only_while_the_other_files_answer_the_same(tmp_path):
