@@ -13,17 +13,18 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 import jinja2
+from lxml import etree
 
 from . import anchors, checktext, resources, search
 from .config import CONFIG_NAME, Config, load_config
-from .diagnostics import Diagnostic, ExitCode, Report, error
-from .enrich import enrich
-from .load import Reading, expand_paths, load_document, read_known, select_documents
+from .diagnostics import Diagnostic, ExitCode, Level, Report, error
+from .enrich import document_facts, edition_entities, enrich, file_facts
+from .load import Reading, attach_reader, expand_paths, held_documents, load_document, read_known, select_documents
 from .model import XML_ID, Document, Edition
 from .cache import MANIFEST, Cache, LastBuild, digest, document_inputs, edition_key
 from .render import LIST_FOLDERS, Page, Renderer
 from .transform import transformed
-from .validate import validate_documents, validate_files
+from .validate import Validator, validate_documents, validate_files
 from .write import OutputError, Staging
 
 
@@ -63,14 +64,20 @@ def load_edition(project_dir: Path, last: LastBuild | None = None,
     documents = []
     reading = reading_of(config)
     folders: dict[Path, bool] = {}
+    parsed = 0
     for path in files:
         document, problems = (None, [outside]) if (outside := outside_project(path, project_dir, folders)) else \
             read_known(path, reading, last.facts(path) if last is not None else None)
         report.extend(problems)
         if document is not None:
+            if document.file_facts is None:  # parsed: what the other files need of it, then its tree let go
+                parsed += 1
+                document.file_facts = file_facts(document)
+                attach_reader(document, [document], reading)
+                document.release()
             documents.append(document)
     if last is not None:
-        last.parsed = sum(1 for d in documents if d.file_facts is None)
+        last.parsed = parsed
     return config, documents, report
 
 
@@ -165,26 +172,55 @@ def read_valid_edition(project_dir: Path, stages: Stages | None = None, last: La
                        out: Path | None = None,
                        settle: Callable[[], None] = lambda: None) -> tuple[Edition | None, Report]:
     """The edition read, validated and enriched; None when any file has an error (the report says which).
-    With `last`, the last build into `out` (or the `output` folder) is read, and the validations it
-    remembers are reused where they hold. `settle()` is called once the files are read, and again once the
-    edition is enriched."""
+    With `last`, the last build into `out` (or the `output` folder) is read, and the files, validations and
+    facts it kept are reused where they hold. No more than one file's tree is held at a time. `settle()` is
+    called once the files are read, and again once the edition is enriched."""
     stages = stages or Stages()
     with stages.timing("parse"):
         config, files, report = load_edition(project_dir, last, out)
     settle()
-    if config is not None:
-        with stages.timing("validate", total=len(files)):
-            report.extend(validate_files(files, config, remembered=last.validations if last else None))
-    if report.errors or config is None:
+    if config is None:
+        return None, report
+    with stages.timing("validate", total=len(files)):
+        report.extend(validate_and_derive(files, config, stages, last))
+    if report.errors:
         return None, report
     with stages.timing("enrich"):
         documents, problems = select_documents(files, reading_of(config), project_dir / CONFIG_NAME)
         report.extend(problems)
-        if report.errors:
-            return None, report
         edition = enrich(config, documents)
     settle()
     return edition, report
+
+
+def validate_and_derive(files: list[Document], config: Config, stages: Stages,
+                        last: LastBuild | None) -> list[Diagnostic]:
+    """Validate each file, and derive the facts of the documents of each valid file parsed this build, with
+    its tree read once for both and let go after (a file whose validation is remembered is not read)."""
+    validator = Validator(files, config, remembered=last.validations if last else None)
+    problems = list(validator.setting_problems)
+    entities = edition_entities(files)
+    for file in files:
+        found = validator.check(file)
+        problems.extend(found)
+        if not file.file_facts.documents and not any(d.level is Level.ERROR for d in found):
+            with stages.adding("enrich"):
+                problems.extend(derive_facts(file, entities, config))
+        file.reader.release_all()
+        stages.advance(1)
+    return problems
+
+
+def derive_facts(file: Document, entities: dict, config: Config) -> list[Diagnostic]:
+    """The facts of each document the file holds (enrich.document_facts), kept in its file's facts."""
+    try:
+        held = held_documents(file, config.document)
+    except etree.XPathError as exc:
+        return [error(config.project_dir / CONFIG_NAME, 1, 1, "config-document",
+                      f"document '{config.document}' cannot be evaluated in {file.path.name} ({exc}): "
+                      "correct the XPath")]
+    file.file_facts.documents = [document_facts(d, entities) for d in held]
+    return []
 
 
 def build(project_dir: Path, out: Path | None = None, check_text: bool = False, search_index: bool = True,

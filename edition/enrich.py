@@ -17,18 +17,13 @@ from .model import NS, TEI, XML_ID, Document, Edition, Entity, Mention, Metadata
 
 
 def enrich(config: Config, documents: list[Document]) -> Edition:
-    """Gather the edition: registers first, then each document's facts (kept from the last build where they
-    hold, derived from its tree where not), then the chronology. Every tree is let go at the end: what the
-    build needs next is in the facts, and a stage that needs a tree reads its file again."""
+    """Gather the edition: registers first, then each document's facts (derived as it was validated, or kept
+    from the last build, and derived again where an entry they asked about changed), then the chronology.
+    Every tree is let go at the end: what the build needs next is in the facts, and a stage that needs a tree
+    reads its file again."""
     registers = [d for d in documents if d.kind == "register"]
     texts = [d for d in documents if d.kind == "document"]
-    files = list({d.origin.path: d.origin for d in texts}.values())
-    entities: dict[str, Entity] = {}
-    for register in registers:
-        entities.update((e.id, e) for e in file_entities(register))
-    for file in files:
-        for entity in file_entities(file):
-            entities.setdefault(entity.id, entity)
+    entities = edition_entities(list({d.origin.path: d.origin for d in documents}.values()))
     for document in texts:
         if document.facts is None or not answers_hold(document.facts.asked, entities):
             document.facts = document_facts(document, entities)
@@ -38,15 +33,27 @@ def enrich(config: Config, documents: list[Document]) -> Edition:
     chronology = sorted(texts, key=lambda d: (d.metadata.date or "9999", d.id))
     link_chronology(chronology)
     entity_mentions(chronology, entities)
-    keep_file_facts(documents)
+    keep_document_facts(documents)
     let_trees_go(documents, entities)
     return Edition(config=config, documents=chronology, registers=registers, entities=entities,
                    anchors=document_anchors(texts))
 
 
+def edition_entities(files: list[Document]) -> dict[str, Entity]:
+    """The entries of the registers, in file order (a later file's entry of the same id wins), then those the
+    lists of the other files define (the first file's wins, and a register's over any)."""
+    entities: dict[str, Entity] = {}
+    for register in (f for f in files if f.file_facts.kind == "register"):
+        entities.update((e.id, e) for e in file_entities(register))
+    for file in (f for f in files if f.file_facts.kind != "register"):
+        for entity in file_entities(file):
+            entities.setdefault(entity.id, entity)
+    return entities
+
+
 def file_entities(file: Document) -> list[Entity]:
     """The entries a file defines: a register's people, places, organisations and terms, or the lists of a
-    volume's text (foreign.py); from its facts when they were kept."""
+    volume's text (foreign.py); from its facts when it has them."""
     if file.file_facts is not None:
         return [entity_from_facts(values) for values in file.file_facts.entities]
     if file.kind == "register":
@@ -54,9 +61,18 @@ def file_entities(file: Document) -> list[Entity]:
     return list(foreign.list_entities([file]).values())
 
 
+def file_facts(file: Document) -> FileFacts:
+    """What the other files need of a file just parsed, before any is validated or enriched: its ids and the
+    entries it defines. The facts of its documents are added once it is valid (document_facts)."""
+    return FileFacts(key=file.key, id=file.id, kind=file.kind, includes=[str(p) for p in file.includes],
+                     ids=file_ids(file), entities=[entity_facts(e) for e in file_entities(file)])
+
+
 def document_facts(document: Document, entities: dict[str, Entity]) -> DocumentFacts:
     """What the build needs of a document's tree, derived from it once (facts.py). The entries it asks about
     are noted with their answers."""
+    if document.kind == "register":
+        return DocumentFacts(id=document.id, kind=document.kind, root_line=document.root.sourceline or 1)
     consulted = Consulted(entities)
     foreign.adopt_pointers(document, consulted)
     metadata = document_metadata(document, consulted)
@@ -69,25 +85,14 @@ def document_facts(document: Document, entities: dict[str, Entity]) -> DocumentF
         tokens=attribute_tokens(document), asked=consulted.asked)
 
 
-def keep_file_facts(documents: list[Document]) -> None:
-    """Gather the facts of each file read anew this build, for the manifest: its ids, the entries it defines
-    and the facts of the documents it holds, in order."""
+def keep_document_facts(documents: list[Document]) -> None:
+    """Note in each file's facts, for the manifest, the facts of the documents it holds as they now stand
+    (some may have been derived again)."""
     held: dict[Path, list[Document]] = {}
     for document in documents:
         held.setdefault(document.origin.path, []).append(document)
     for documents_of_file in held.values():
-        file = documents_of_file[0].origin
-        if file.file_facts is not None:  # kept: only a document's facts can have been derived again
-            file.file_facts.documents = [d.facts for d in documents_of_file]
-            continue
-        for document in documents_of_file:
-            if document.facts is None:  # a register
-                document.facts = DocumentFacts(id=document.id, kind=document.kind,
-                                               root_line=document.root.sourceline or 1)
-        file.file_facts = FileFacts(
-            key=file.key, id=file.id, kind=file.kind, includes=[str(p) for p in file.includes],
-            ids=file_ids(file), entities=[entity_facts(e) for e in file_entities(file)],
-            documents=[d.facts for d in documents_of_file])
+        documents_of_file[0].origin.file_facts.documents = [d.facts for d in documents_of_file]
 
 
 def file_ids(file: Document) -> list[str]:

@@ -91,12 +91,17 @@ class Reader:
     def restore(self) -> None:
         file, _ = load_document(self.path, self.reading)
         again = [file, *[d for d in held_documents(file, self.reading.selector) if d is not file]] if file else []
-        if file is None or file.key != self.documents[0].key or len(again) != len(self.documents):
+        # Until the documents a file holds are known (a file just parsed), only the file is read again.
+        if file is None or file.key != self.documents[0].key or len(self.documents) not in (1, len(again)):
             raise ChangedFile(self.path)
         for mine, read in zip(self.documents, again):
             mine.tree, mine.source, mine.source_lines = read.tree, read.source, read.source_lines
             if mine.kind == "document":
                 self.prepare(mine)
+
+    def release_all(self) -> None:
+        for document in self.documents:
+            document.release()
 
     def release(self, document: Document) -> None:
         """Let go of a document's tree; of the file's too once none of the documents it holds has one."""

@@ -79,24 +79,8 @@ def validate_documents(documents: list[Document], context: list[Document] | None
     """Check each document against the grammar and the rules; ids and pointers resolve across `context`. A
     document `remembered` from the last build, unchanged and asking the same of the other documents, is not
     checked again: its diagnostics are given again."""
-    index = IdIndex(context if context is not None else documents)
-    rules = etree.XSLT(
-        _rules_stylesheet(),
-        extensions={
-            (FUNCTIONS, "declarations"): index.declarations,
-            (FUNCTIONS, "declared-in"): index.declared_in,
-        },
-    )
-    diagnostics: list[Diagnostic] = []
-    for document in documents:
-        found = remembered.recall(document, index.answer) if remembered is not None else None
-        if found is None:
-            index.asked = {}
-            found = grammar_problems(document) + rule_problems(document, rules) + unsafe_addresses(document)
-            if remembered is not None:
-                remembered.keep(document, found, index.asked)
-        diagnostics.extend(found)
-    return diagnostics
+    validator = Validator(context if context is not None else documents, None, remembered)
+    return [problem for document in documents for problem in validator.check(document)]
 
 
 def validate_files(files: list[Document], config: Config, context: list[Document] | None = None,
@@ -104,21 +88,59 @@ def validate_files(files: list[Document], config: Config, context: list[Document
     """Check the files against what the `schema` setting names: the edition's own grammar and rules, another
     RELAX NG grammar (texts written to another project's conventions), or nothing beyond well-formedness.
     With the edition's own, files `remembered` from the last build are not checked again."""
-    if config.schema == "none":
-        return [problem for document in files for problem in unsafe_addresses(document)] + [warning(config.project_dir / CONFIG_NAME, setting_line(config.project_dir, "schema"), 1,
-                        "schema-none", 'schema = "none": the texts are only checked for being well-formed XML, '
-                        "not validated")]
-    if config.schema_path is None:
-        return validate_documents(files, context, remembered)
-    try:
-        schema = etree.RelaxNG(etree.parse(str(config.schema_path), safe_parser()))
-    except (etree.XMLSyntaxError, etree.RelaxNGParseError) as exc:
-        return [error(config.project_dir / CONFIG_NAME, setting_line(config.project_dir, "schema"), 1,
-                      "config-schema", f"the schema {config.schema} cannot be used: {_first_line(exc)}: "
-                                       "correct it, or set schema = \"none\"")]
-    # The edition's guide to its own schema says nothing about another one.
-    return [replace(problem, message=_OWN_GUIDE.sub("", problem.message))
-            for document in files for problem in grammar_problems(document, schema) + unsafe_addresses(document)]
+    validator = Validator(context if context is not None else files, config, remembered)
+    return validator.setting_problems + [problem for document in files for problem in validator.check(document)]
+
+
+class Validator:
+    """Checks one file at a time against what the `schema` setting names (without `config`, the edition's own
+    grammar and rules); ids and pointers resolve across `context`. Problems of the setting itself are in
+    `setting_problems`, and no file is checked against a schema that cannot be used."""
+
+    def __init__(self, context: list[Document], config: Config | None = None,
+                 remembered: Validations | None = None):
+        self.setting_problems: list[Diagnostic] = []
+        self.schema: etree.RelaxNG | None = None
+        self.remembered = remembered
+        self.mode = "own" if config is None or config.schema_path is None and config.schema != "none" else \
+            "none" if config.schema == "none" else "other"
+        if self.mode == "none":
+            self.setting_problems.append(warning(
+                config.project_dir / CONFIG_NAME, setting_line(config.project_dir, "schema"), 1, "schema-none",
+                'schema = "none": the texts are only checked for being well-formed XML, not validated'))
+        elif self.mode == "other":
+            try:
+                self.schema = etree.RelaxNG(etree.parse(str(config.schema_path), safe_parser()))
+            except (etree.XMLSyntaxError, etree.RelaxNGParseError) as exc:
+                self.mode = "unusable"
+                self.setting_problems.append(error(
+                    config.project_dir / CONFIG_NAME, setting_line(config.project_dir, "schema"), 1,
+                    "config-schema", f"the schema {config.schema} cannot be used: {_first_line(exc)}: "
+                                     "correct it, or set schema = \"none\""))
+        else:
+            self.index = IdIndex(context)
+            self.rules = etree.XSLT(_rules_stylesheet(), extensions={
+                (FUNCTIONS, "declarations"): self.index.declarations,
+                (FUNCTIONS, "declared-in"): self.index.declared_in,
+            })
+
+    def check(self, document: Document) -> list[Diagnostic]:
+        """The file's problems; with the edition's own schema, those the last build found, if they still hold."""
+        if self.mode == "unusable":
+            return []
+        if self.mode == "none":
+            return unsafe_addresses(document)
+        if self.mode == "other":
+            # The edition's guide to its own schema says nothing about another one.
+            return [replace(problem, message=_OWN_GUIDE.sub("", problem.message))
+                    for problem in grammar_problems(document, self.schema) + unsafe_addresses(document)]
+        found = self.remembered.recall(document, self.index.answer) if self.remembered is not None else None
+        if found is None:
+            self.index.asked = {}
+            found = grammar_problems(document) + rule_problems(document, self.rules) + unsafe_addresses(document)
+            if self.remembered is not None:
+                self.remembered.keep(document, found, self.index.asked)
+        return found
 
 
 _OWN_GUIDE = re.compile(r"\s*\((?:see )?schemas/README\.md[^)]*\)| against schemas/README\.md")
