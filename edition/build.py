@@ -19,7 +19,7 @@ from . import anchors, checktext, resources, search
 from .config import CONFIG_NAME, Config, load_config
 from .diagnostics import Diagnostic, ExitCode, Level, Report, error
 from .enrich import document_facts, edition_entities, enrich, file_facts
-from .load import Reading, attach_reader, expand_paths, held_documents, load_document, read_known, select_documents
+from .load import ChangedFile, Reading, attach_reader, expand_paths, held_documents, load_document, read_known, select_documents
 from .model import XML_ID, Document, Edition
 from .cache import MANIFEST, Cache, LastBuild, digest, document_inputs, edition_key
 from .render import LIST_FOLDERS, Page, Renderer
@@ -232,6 +232,12 @@ def build(project_dir: Path, out: Path | None = None, check_text: bool = False, 
     `progress` is told of each stage."""
     try:
         return _build(project_dir, out, check_text, search_index, clean, progress)
+    except ChangedFile as exc:  # saved by an editor while the build read it: nothing was written
+        result = BuildResult(exit_code=ExitCode.INVALID)
+        result.report.extend([error(exc.path, 1, 1, "changed-during-build",
+                                    "this file changed while the edition was being built, so the site was not "
+                                    "written: build again")])
+        return result
     finally:
         gc.unfreeze()
 

@@ -269,3 +269,17 @@ def test_a_change_to_an_included_file_reaches_the_document_that_includes_it(tmp_
     assert rebuilt.parsed == 1 and rebuilt.remade == 1
     page = (project / "_site" / "documents" / "telegram-1964-06-18" / "index.html").read_text(encoding="utf-8")
     assert "Included, then corrected." in page
+
+
+def test_a_file_changed_while_the_build_reads_it_again_stops_the_build(tmp_path):
+    from edition.build import read_valid_edition
+    from edition.load import ChangedFile
+
+    project = bundled_copy(tmp_path / "edition")
+    edition, report = read_valid_edition(project)
+    assert edition is not None and not report.errors
+    secto = next(d for d in edition.documents if d.id == "secto-8")
+    assert secto.tree is None  # let go once its facts were derived
+    edit(project / "texts" / "secto-8.xml", "</body>", "<p>Saved meanwhile.</p></body>")
+    with pytest.raises(ChangedFile):
+        secto.loaded_tree()
