@@ -21,8 +21,9 @@ from .diagnostics import Diagnostic, ExitCode, Level, Report, error
 from .enrich import document_facts, edition_entities, enrich, file_facts
 from .load import ChangedFile, Reading, attach_reader, expand_paths, held_documents, load_document, read_known, select_documents
 from .model import XML_ID, Document, Edition
-from .cache import MANIFEST, Cache, LastBuild, digest, document_inputs, edition_key
+from .cache import Cache, LastBuild, digest, document_inputs, edition_key
 from .render import LIST_FOLDERS, Page, Renderer
+from .state import MANIFEST, StateBusy
 from .transform import transformed
 from .validate import Validator, validate_documents, validate_files
 from .write import OutputError, Staging
@@ -230,8 +231,14 @@ def build(project_dir: Path, out: Path | None = None, check_text: bool = False, 
     With `check_text`, every document's words are checked against its HTML before anything is written (every
     document is transformed); without `search_index`, the site has no search index (a quick preview).
     `progress` is told of each stage."""
+    last = LastBuild(clean=clean or check_text)
     try:
-        return _build(project_dir, out, check_text, search_index, clean, progress)
+        return _build(project_dir, out, last, check_text, search_index, progress)
+    except StateBusy as exc:
+        result = BuildResult(exit_code=ExitCode.OUTPUT)
+        result.report.extend([error(Path(str(exc)), 1, 1, "build-running",
+                                    "another build is writing this site: wait until it is done, then build again")])
+        return result
     except ChangedFile as exc:  # saved by an editor while the build read it: nothing was written
         result = BuildResult(exit_code=ExitCode.INVALID)
         result.report.extend([error(exc.path, 1, 1, "changed-during-build",
@@ -239,6 +246,7 @@ def build(project_dir: Path, out: Path | None = None, check_text: bool = False, 
                                     "written: build again")])
         return result
     finally:
+        last.close()
         gc.unfreeze()
 
 
@@ -249,12 +257,11 @@ def _settled() -> None:
     gc.freeze()
 
 
-def _build(project_dir: Path, out: Path | None, check_text: bool, search_index: bool, clean: bool,
+def _build(project_dir: Path, out: Path | None, last: LastBuild, check_text: bool, search_index: bool,
            progress: Progress | None) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult(stages=Stages(progress))
     stages = result.stages
-    last = LastBuild(clean=clean or check_text)
     edition, result.report = read_valid_edition(project_dir, stages, last, out, settle=_settled)
     result.validated, result.parsed = last.validations.validated, last.parsed
     if edition is None:
@@ -320,7 +327,7 @@ def _stage_site(edition: Edition, cache: Cache, changed: list[Document], staging
                 result.report.extend(cache.messages(document.url))
         with stages.timing("render"):
             pages = renderer.rest()
-            pages.append(Page(MANIFEST, cache.manifest()))
+            pages.append(Page(MANIFEST, cache.save()))
     except jinja2.TemplateError as exc:
         result.report.extend([template_problem(edition.config, exc)])
     if result.report.errors:
@@ -334,7 +341,8 @@ def _stage_site(edition: Edition, cache: Cache, changed: list[Document], staging
 
     with stages.timing("write", total=len(pages)):
         staging.write(pages, stages.advance)
-        result.report.extend(staging.complete(resources.STATIC, finish=search_timed if search_index else None))
+        result.report.extend(staging.complete(resources.STATIC, finish=search_timed if search_index else None,
+                                              seal=cache.last.seal))
     if staging.discarded:  # the search index failed: the inputs are fine, the site could not be completed
         return ExitCode.OUTPUT
     result.pages = staging.count

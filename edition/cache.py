@@ -19,9 +19,9 @@ from .config import CONFIG_NAME, Config
 from .diagnostics import Diagnostic, Level
 from .facts import FileFacts
 from .model import Document, Edition, Entity
+from .state import FORMAT, MANIFEST, State, manifest_text, state_token
+from .write import OutputError, check_output_folder
 
-MANIFEST = ".edition-build.json"
-FORMAT = 2  # raised whenever what a digest covers changes, so an older manifest is not trusted
 
 
 def digest(*inputs) -> str:
@@ -105,62 +105,80 @@ def _pointed_to(document: Document, edition: Edition, summaries: Summaries) -> d
 
 
 class LastBuild:
-    """What the last build into a site folder left in its manifest: nothing when `clean` or when there is no
-    manifest, or none this version can read."""
+    """What the last build into a site folder left in its state (state.py): nothing when `clean`, when there
+    is none, or none this build can trust."""
 
     def __init__(self, clean: bool = False):
         self.clean = clean
-        self.manifest: dict = {}
+        self.state: State | None = None
         self.validations = Validations()
-        self.files: dict = {}
+        self.files: dict[str, str] = {}
         self.parsed = 0  # files this build parsed, for the lack of kept facts that still hold
 
     def read(self, site: Path) -> None:
-        self.manifest = {} if self.clean else _read_manifest(site)
-        self.validations = Validations(self.manifest.get("validations"))
-        files = self.manifest.get("files")
-        self.files = files if isinstance(files, dict) else {}
+        """Open the state of the site in `site` for this build; a folder edition would not write to (its own
+        check, write.check_output_folder, says why when the site is written) has none."""
+        if not _ours(site):
+            return
+        self.state = State(site, clean=self.clean)
+        self.validations = Validations(self.state)
+        self.files = self.state.files()
 
     def facts(self, path: Path) -> FileFacts | None:
         """What the last build kept of the file (facts.py), if anything."""
         kept = self.files.get(str(path))
-        return FileFacts.from_json(kept) if isinstance(kept, dict) else None
+        return FileFacts.from_json(json.loads(kept)) if kept is not None else None
 
-    def pages(self, key: str) -> dict[str, dict]:
+    def pages(self, key: str) -> dict[str, tuple[str, list, list]]:
         """The pages of the last build, when it was made with the same edition key."""
-        entries = self.manifest.get("entries") if self.manifest.get("key") == key else None
-        return entries if isinstance(entries, dict) else {}
+        return self.state.pages() if self.state is not None and self.state.key == key else {}
+
+    def seal(self) -> None:
+        """Commit this build's state: its site is complete, and is swapped in next (state.State.seal)."""
+        if self.state is not None:
+            self.state.seal()
+
+    def close(self) -> None:
+        """Let the state go, as it was unless sealed into the new site."""
+        if self.state is not None:
+            self.state.close()
+
+
+def _ours(site: Path) -> bool:
+    try:
+        check_output_folder(site)
+    except OutputError:
+        return False
+    return True
 
 
 class Validations:
     """The last build's validation of each file against the edition's own schema: its diagnostics and what its
-    rules asked of the other files (validate.IdIndex), by a digest of the file's key (its bytes and those of
-    the files it includes) and the schemas. A file is validated again when any of these changed or an answer would now differ."""
+    rules asked of the other files (validate.IdIndex), under a digest of the file's key (its bytes and those of
+    the files it includes) and the schemas. A file is validated again when any of these changed or an answer
+    would now differ."""
 
-    def __init__(self, before: dict | None = None):
-        self.before = before if isinstance(before, dict) else {}
-        self.entries: dict[str, dict] = {}
+    def __init__(self, state: State | None = None):
+        self.state = state
         self.validated = 0  # files validated in this build (the others were remembered)
-        self._keys: dict[int, str] = {}
         self._schemas = _schemas_key()
 
     def recall(self, document: Document, answer: Callable[[str], str]) -> list[Diagnostic] | None:
         """The diagnostics of the file's last validation, if they still hold; else None."""
-        key = self._key(document)
-        entry = self.before.get(key)
-        if not isinstance(entry, dict) or any(answer(question) != said for question, said in entry["asked"].items()):
+        kept = self.state.validation(str(document.path)) if self.state is not None else None
+        if kept is None or kept[0] != self._key(document) or \
+                any(answer(question) != said for question, said in kept[2].items()):
             return None
-        self.entries[key] = entry
-        return [_diagnostic(row) for row in entry["diagnostics"]]
+        return [_diagnostic(row) for row in kept[1]]
 
     def keep(self, document: Document, diagnostics: list[Diagnostic], asked: dict[str, str]) -> None:
         self.validated += 1
-        self.entries[self._key(document)] = {"diagnostics": [_row(d) for d in diagnostics], "asked": dict(asked)}
+        if self.state is not None:
+            self.state.keep_validation(str(document.path), self._key(document), [_row(d) for d in diagnostics],
+                                       dict(asked))
 
     def _key(self, document: Document) -> str:
-        if id(document) not in self._keys:
-            self._keys[id(document)] = digest(self._schemas, str(document.path), document.key)
-        return self._keys[id(document)]
+        return digest(self._schemas, str(document.path), document.key)
 
 
 def _schemas_key() -> str:
@@ -182,14 +200,14 @@ def _diagnostic(row: list) -> Diagnostic:
 
 class Cache:
     """The pages of the last build (when it was made with the same edition key) and this build's, filled in
-    as pages are planned and made."""
+    as pages are planned and made, and kept in the state (`save`) for the next build."""
 
     def __init__(self, out: Path, key: str, last: LastBuild, files: list[Document] = ()):
         self.out = out
-        self.files = files  # the edition's files, whose facts (facts.py) the manifest keeps
+        self.files = files  # the edition's files, whose facts (facts.py) the state keeps
         self.key = key
-        self.before: dict[str, dict] = last.pages(key)
-        self.validations = last.validations
+        self.last = last
+        self.before = last.pages(key)
         self.entries: dict[str, dict] = {}
         self.carried: set[str] = set()
         self.summaries = Summaries()
@@ -199,10 +217,9 @@ class Cache:
         build made it from the same and its files are all still in the site, so they can be carried over."""
         self.entries[name] = {"digest": inputs_digest, "pages": [], "messages": []}
         before = self.before.get(name)
-        if not isinstance(before, dict) or before.get("digest") != inputs_digest or \
-                not all((self.out / path).is_file() for path, _ in before["pages"]):
+        if before is None or before[0] != inputs_digest or not all((self.out / path).is_file() for path, _ in before[1]):
             return False
-        self.entries[name] = before
+        self.entries[name] = {"digest": inputs_digest, "pages": before[1], "messages": before[2]}
         self.carried.add(name)
         return True
 
@@ -222,17 +239,25 @@ class Cache:
     def messages(self, name: str) -> list[Diagnostic]:
         return [_diagnostic(row) for row in self.entries[name]["messages"]]
 
-    def manifest(self) -> str:
-        files = {str(file.path): file.file_facts.as_json() for file in self.files if file.file_facts is not None}
-        return json.dumps({"format": FORMAT, "key": self.key, "entries": self.entries,
-                           "validations": self.validations.entries, "files": files}, sort_keys=True,
-                          ensure_ascii=False, separators=(",", ":")) + "\n"
+    def save(self) -> str:
+        """Keep in the state what changed: the pages made anew, the facts of the files read anew, and forget
+        what is gone; return the site's note of the state (state.MANIFEST)."""
+        state = self.last.state
+        pages = {name: entry["digest"] for name, entry in self.entries.items()}
+        files = {str(file.path): file.key for file in self.files}
+        token = state_token(pages, files)
+        if state is None:
+            return manifest_text(token)
+        for name, entry in self.entries.items():
+            if name not in self.carried:
+                state.keep_page(name, entry["digest"], entry["pages"], entry["messages"])
+        state.forget("pages", "name", [name for name in self.before if name not in self.entries])
+        for file in self.files:
+            if file.file_facts is not None and (file.file_facts.fresh or str(file.path) not in self.last.files):
+                state.keep_file(str(file.path), file.file_facts.as_json(), [])
+        gone = [path for path in self.last.files if path not in files]
+        state.forget("files", "path", gone)
+        state.forget("validations", "path", gone)
+        state.finish(self.key, token)
+        return manifest_text(token)
 
-
-def _read_manifest(out: Path) -> dict:
-    # Only a manifest of this format is read; anything unreadable means a full build.
-    try:
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else {}

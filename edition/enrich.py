@@ -27,6 +27,7 @@ def enrich(config: Config, documents: list[Document]) -> Edition:
     for document in texts:
         if document.facts is None or not answers_hold(document.facts.asked, entities):
             document.facts = document_facts(document, entities)
+            document.origin.file_facts.fresh = True
         document.metadata = document.facts.metadata_object()
         document.paragraph_ids = list(document.facts.paragraph_ids)
         document.mentions = mentioned_entities(document, entities)

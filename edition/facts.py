@@ -54,17 +54,19 @@ class FileFacts:
     ids: list[str] = field(default_factory=list)
     entities: list[dict] = field(default_factory=list)  # model.Entity without mentions
     documents: list[DocumentFacts] = field(default_factory=list)
+    fresh: bool = field(default=True, compare=False)  # derived in this build, not read from the last one's
 
     def as_json(self) -> dict:
         # The facts are JSON already: no copy is made (dataclasses.asdict would copy every list and string).
-        return {**vars(self), "documents": [vars(d) for d in self.documents]}
+        kept = {name: value for name, value in vars(self).items() if name != "fresh"}
+        return {**kept, "documents": [vars(d) for d in self.documents]}
 
     @classmethod
     def from_json(cls, value) -> FileFacts | None:
         """The facts as the manifest kept them; None when they are not in this version's shape."""
         try:
             documents = [DocumentFacts(**d) for d in value["documents"]]
-            facts = cls(**{**value, "documents": documents})
+            facts = cls(**{**value, "documents": documents, "fresh": False})
             [Entity(**e) for e in facts.entities]
         except (TypeError, KeyError):
             return None

@@ -7,10 +7,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .diagnostics import Diagnostic, Level
-from .render import Page
+
+if TYPE_CHECKING:  # render.py reads the build cache, which asks this module whose a folder is
+    from .render import Page
 
 MARKER = ".edition-site"
 _RENAME_EXCHANGE = 2
@@ -70,11 +72,11 @@ class Staging:
                 else:
                     file.write(page.content if isinstance(page.content, bytes) else page.content.encode("utf-8"))
 
-    def complete(self, static_dir: Path, finish: Callable[[Path, Path], list[Diagnostic]] | None = None
-                 ) -> list[Diagnostic]:
+    def complete(self, static_dir: Path, finish: Callable[[Path, Path], list[Diagnostic]] | None = None,
+                 seal: Callable[[], None] | None = None) -> list[Diagnostic]:
         """Add the static files, let `finish(staging, out)` complete the site in its folder (the search index),
-        and swap it in for `out`. If `finish` reports an error, the new site is discarded and `out` stays as it
-        was."""
+        let `seal()` commit the build's state, and swap it in for `out`. If `finish` reports an error,
+        the new site is discarded and `out` stays as it was."""
         shutil.copytree(static_dir, self.folder / "static")
         (self.folder / MARKER).write_text("This folder was written by `edition build` and is replaced by it.\n")
         self.folder.chmod(0o755)
@@ -82,6 +84,8 @@ class Staging:
         if any(d.level is Level.ERROR for d in found):
             self.discard()
             return found
+        if seal is not None:
+            seal()
         _swap_in(self.folder, self.out)
         return found
 

@@ -16,7 +16,8 @@ import pytest
 
 from conftest import ROOT
 from edition.build import build
-from edition.cache import MANIFEST
+from edition.diagnostics import ExitCode
+from edition.state import MANIFEST, State, state_path, state_rows
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthetic import generate  # noqa: E402
@@ -57,6 +58,7 @@ def rebuild_and_compare(project: Path, tmp_path: Path, step: str):
     assert clean.exit_code == 0
     assert clean.remade == clean.documents
     assert_same_site(project / "_site", tmp_path / f"clean-{step}")
+    assert state_rows(project / "_site") == state_rows(tmp_path / f"clean-{step}")
     assert incremental.report.sorted() == clean.report.sorted()  # warnings of carried-over pages are said again
     return incremental
 
@@ -143,16 +145,64 @@ def test_a_page_missing_from_the_site_is_made_again(tmp_path):
     assert gone.is_file()
 
 
-@pytest.mark.parametrize("manifest", ["not json", '{"format": 1, "key": "x", "entries": {}}', "[]"])
-def test_an_unreadable_or_foreign_manifest_means_a_full_build(tmp_path, manifest):
+@pytest.mark.parametrize("manifest", ["not json", '{"format": 2, "key": "x", "entries": {}}', "[]"])
+def test_a_site_that_names_no_state_or_another_means_a_full_build(tmp_path, manifest):
     project = tmp_path / "edition"
     generate(project, 4, seed=1)
     site = project / "_site"
     build(project, site, search_index=False)
     (site / MANIFEST).write_text(manifest, encoding="utf-8")
     result = build(project, site, search_index=False)
+    assert result.exit_code == 0 and result.remade == 4 and result.parsed == 5
+    assert json.loads((site / MANIFEST).read_text(encoding="utf-8"))["state"]
+    assert build(project, site, search_index=False).remade == 0
+
+
+def test_a_damaged_state_means_a_full_build_and_is_made_anew(tmp_path):
+    project = tmp_path / "edition"
+    generate(project, 4, seed=1)
+    site = project / "_site"
+    build(project, site, search_index=False)
+    state_path(site).write_bytes(b"not a database" * 100)
+    result = build(project, site, search_index=False)
     assert result.exit_code == 0 and result.remade == 4
-    assert json.loads((site / MANIFEST).read_text(encoding="utf-8"))["entries"]
+    assert build(project, site, search_index=False).remade == 0
+
+
+def test_a_build_stopped_before_its_site_is_in_place_leaves_a_state_the_next_does_not_trust(tmp_path, monkeypatch):
+    # The state is committed before the new site is swapped in: stopped between the two, the new state must
+    # not vouch for the old site's pages.
+    project = tmp_path / "edition"
+    generate(project, 4, seed=1)
+    site = project / "_site"
+    build(project, site, search_index=False)
+    edit(sorted((project / "texts").glob("*/*.xml"))[1], '-p1">', '-p1">Amended. ')
+
+    def stopped(*_):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr("edition.write._swap_in", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            build(project, site, search_index=False)
+    assert "Amended." not in "".join(p.read_text(encoding="utf-8") for p in site.rglob("diplomatic.html"))
+    assert build(project, site, search_index=False).remade == 4
+    rebuild_and_compare(project, tmp_path, "after-stop")
+
+
+def test_a_second_build_of_the_same_site_meanwhile_is_refused(tmp_path):
+    project = tmp_path / "edition"
+    generate(project, 4, seed=1)
+    site = project / "_site"
+    build(project, site, search_index=False)
+    running = State(site)
+    try:
+        result = build(project, site, search_index=False)
+    finally:
+        running.close()
+    assert result.exit_code == ExitCode.OUTPUT and [d.code for d in result.report.diagnostics] == ["build-running"]
+    assert "another build is writing this site" in result.report.diagnostics[0].message
+    assert build(project, site, search_index=False).remade == 0
 
 
 def test_clean_and_check_text_transform_every_document(tmp_path):

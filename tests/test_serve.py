@@ -95,6 +95,8 @@ def preview(edition_copy, tmp_path):
     temporary.mkdir()
     running = RunningPreview(edition_copy("valid"), temporary)
     wait_for(lambda: running.page_once(lambda html: "HE LEFT." in html), "the first build")
+    # The site is in place a moment before the build has ended and the preview counts it.
+    wait_for(lambda: json.loads(running.get("__edition/state")[2])["build"] == 1, "the first build to end")
     yield running
     if running.process.poll() is None:
         running.process.kill()
