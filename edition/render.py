@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 from html import escape
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import __version__, cite, examples, resources
+from .archive import WrittenArchive, write_archive
 from .cache import Cache, digest, entity_inputs
 from .config import CONFIG_NAME, setting_line
 from .diagnostics import Diagnostic, error
@@ -37,7 +37,9 @@ BIBTEX = "citation.bib"
 @dataclass(frozen=True)
 class Page:
     """One file of the site: its path below the site's root and its content (text, or bytes as they are);
-    an HTML page also has its canonical address, which the sitemap lists."""
+    an HTML page also has its canonical address, which the sitemap lists. Content that is a function writes
+    the file itself: it is called with the open file (binary) and the path of the same page in the site being
+    replaced, which may not exist, so that it can draw on what the last build wrote (the edition's zip)."""
 
     path: str
     # None: the file of the last build is carried over (cache.py); a function: writes the file (a large one)
@@ -149,7 +151,7 @@ class Renderer:
         pages.extend(document_list_pages(edition, env, common, cache))
         pages.append(Page(DOCUMENTS_JSON, documents_json(edition)))
         pages.extend(remade(cache, EDITION_ZIP, [[_archive_name(edition, f), f.key] for f in _files(edition)],
-                            lambda: [Page(EDITION_ZIP, lambda file: write_edition_zip(edition, file))]))
+                            lambda: [Page(EDITION_ZIP, lambda file, last: write_edition_zip(edition, file, last))]))
         for document in edition.documents:
             if cache is not None and cache.carried_over(document.url):
                 pages.extend(carried_pages(cache, document.url))
@@ -319,15 +321,14 @@ def tei_source_name(document) -> str:
     return f"{document.id}.xml"
 
 
-def write_edition_zip(edition: Edition, file) -> None:
+def write_edition_zip(edition: Edition, file, last: Path | None = None) -> WrittenArchive:
     """Every TEI file of the edition as it is, in a zip written to `file`, whose entries carry the build date,
     so that the same texts give the same bytes. Each file is read as it goes in: the edition is never held
-    in memory whole."""
+    in memory whole. The files unchanged since the zip at `last` (the published site's) are copied from it
+    compressed, which gives the same bytes as compressing them again."""
     stamp = (edition.built.year, edition.built.month, edition.built.day, 0, 0, 0)
-    with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for document in _files(edition):
-            archive.writestr(zipfile.ZipInfo(_archive_name(edition, document), date_time=stamp),
-                             document.tei(), compress_type=zipfile.ZIP_DEFLATED)
+    members = ((_archive_name(edition, document), document.tei()) for document in _files(edition))
+    return write_archive(file, members, stamp, last)
 
 
 def _files(edition: Edition) -> list:

@@ -68,7 +68,7 @@ class Staging:
                 continue
             with open(target, "wb") as file:
                 if callable(page.content):
-                    page.content(file)
+                    page.content(file, self.out / page.path)
                 else:
                     file.write(page.content if isinstance(page.content, bytes) else page.content.encode("utf-8"))
 

@@ -1,0 +1,189 @@
+"""The edition's zip, written byte for byte the same way every time, so that a rebuild can copy the compressed
+data of every file that did not change from the zip it replaces instead of compressing it again."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterable
+
+LEVEL = 6
+FORMAT = 1
+# Compressed data copied from the last zip is what compressing would give only if the same writer, at the same
+# level, with the same zlib, wrote it: a zip without this exact comment is never copied from.
+MARK = f"edition archive {FORMAT}; deflate level {LEVEL}; zlib {zlib.ZLIB_RUNTIME_VERSION}".encode("ascii")
+
+# A field that does not fit (or holds the value that means "see the ZIP64 record") goes in a ZIP64 record.
+_LIMIT = 0xFFFFFFFF
+_COUNT_LIMIT = 0xFFFF
+_ZIP64_FIELD = 0x0001
+_VERSION = 20
+_VERSION_ZIP64 = 45
+_MADE_ON_UNIX = 3 << 8
+_UTF8_NAME = 1 << 11
+_REGULAR_FILE = 0o100644 << 16
+
+_LOCAL = struct.Struct("<4sHHHHHLLLHH")
+_CENTRAL = struct.Struct("<4sHHHHHHLLLHHHHHLL")
+_END = struct.Struct("<4sHHHHLLH")
+_END64 = struct.Struct("<4sQHHLLQQQQ")
+_LOCATOR64 = struct.Struct("<4sLQL")
+
+
+@dataclass
+class WrittenArchive:
+    """What writing a zip did: how many files it holds and how many of them were copied from the last zip."""
+
+    members: int = 0
+    reused: int = 0
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: bytes
+    flags: int
+    crc: int
+    compressed: int
+    size: int
+    offset: int
+
+
+def write_archive(file: BinaryIO, members: Iterable[tuple[str, bytes]], date_time: tuple[int, ...],
+                  previous: Path | None = None) -> WrittenArchive:
+    """Write a zip of the members (name, bytes), in the order given, each dated `date_time`, to `file`,
+    beginning at its current position. A member whose bytes are those of the member of the same name in the
+    zip at `previous`, when this writer wrote it, has its compressed data copied from there; the zip written is
+    the same, byte for byte, with or without `previous`."""
+    written = WrittenArchive()
+    position = file.tell()
+    time, date = _dos_time(date_time)
+    entries = []
+    with _LastArchive(previous) as last:
+        for name, data in members:
+            crc = zlib.crc32(data)
+            compressed = last.compressed(name, crc, data)
+            if compressed is None:
+                compressed = _deflate(data)
+            else:
+                written.reused += 1
+            entry = _Entry(name.encode("utf-8"), 0 if name.isascii() else _UTF8_NAME, crc, len(compressed),
+                           len(data), position)
+            header = _local_header(entry, time, date)
+            file.write(header)
+            file.write(compressed)
+            position += len(header) + len(compressed)
+            entries.append(entry)
+            written.members += 1
+    directory = b"".join(_central_header(entry, time, date) for entry in entries)
+    file.write(directory)
+    file.write(_end_records(len(entries), len(directory), position))
+    return written
+
+
+def _deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _dos_time(date_time: tuple[int, ...]) -> tuple[int, int]:
+    year, month, day, hour, minute, second = date_time
+    if not 1980 <= year <= 2107:
+        raise ValueError(f"a zip cannot date a file in {year}: only 1980 to 2107")
+    return hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
+
+
+def _local_header(entry: _Entry, time: int, date: int) -> bytes:
+    # A local header's ZIP64 record holds both sizes or neither (APPNOTE 4.5.3); its offset is in the central one.
+    large = entry.size >= _LIMIT or entry.compressed >= _LIMIT
+    extra = struct.pack("<HHQQ", _ZIP64_FIELD, 16, entry.size, entry.compressed) if large else b""
+    sizes = (_LIMIT, _LIMIT) if large else (entry.compressed, entry.size)
+    return _LOCAL.pack(b"PK\x03\x04", _VERSION_ZIP64 if large else _VERSION, entry.flags, zipfile.ZIP_DEFLATED,
+                       time, date, entry.crc, *sizes, len(entry.name), len(extra)) + entry.name + extra
+
+
+def _central_header(entry: _Entry, time: int, date: int) -> bytes:
+    # The ZIP64 record holds, in this order, only the fields marked 0xFFFFFFFF in the header (APPNOTE 4.5.3).
+    large = entry.size >= _LIMIT or entry.compressed >= _LIMIT
+    far = entry.offset >= _LIMIT
+    values = ([entry.size, entry.compressed] if large else []) + ([entry.offset] if far else [])
+    extra = struct.pack(f"<HH{len(values)}Q", _ZIP64_FIELD, 8 * len(values), *values) if values else b""
+    sizes = (_LIMIT, _LIMIT) if large else (entry.compressed, entry.size)
+    version = _VERSION_ZIP64 if values else _VERSION
+    return _CENTRAL.pack(b"PK\x01\x02", _MADE_ON_UNIX | _VERSION_ZIP64, version, entry.flags,
+                         zipfile.ZIP_DEFLATED, time, date, entry.crc, *sizes, len(entry.name), len(extra), 0, 0, 0,
+                         _REGULAR_FILE, _LIMIT if far else entry.offset) + entry.name + extra
+
+
+def _end_records(count: int, directory_size: int, directory_offset: int) -> bytes:
+    """The end of central directory record, after a ZIP64 one and its locator when a field does not fit."""
+    records = b""
+    if count >= _COUNT_LIMIT or directory_size >= _LIMIT or directory_offset >= _LIMIT:
+        records = _END64.pack(b"PK\x06\x06", _END64.size - 12, _MADE_ON_UNIX | _VERSION_ZIP64, _VERSION_ZIP64,
+                              0, 0, count, count, directory_size, directory_offset)
+        records += _LOCATOR64.pack(b"PK\x06\x07", 0, directory_offset + directory_size, 1)
+    return records + _END.pack(b"PK\x05\x06", 0, 0, min(count, _COUNT_LIMIT), min(count, _COUNT_LIMIT),
+                               min(directory_size, _LIMIT), min(directory_offset, _LIMIT), len(MARK)) + MARK
+
+
+class _LastArchive:
+    """The zip a rebuild replaces, read only for the compressed data of its members. Anything wrong with it
+    (absent, unreadable, corrupt, another writer's) means only that nothing is copied from it."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.file: BinaryIO | None = None
+        self.members: dict[str, zipfile.ZipInfo] = {}
+
+    def __enter__(self) -> _LastArchive:
+        if self.path is None:
+            return self
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                if archive.comment != MARK:
+                    return self
+                members = {info.filename: info for info in archive.infolist()}
+            self.file = open(self.path, "rb")
+        except Exception:  # a last zip that cannot be read is only a zip not copied from
+            return self
+        self.members = members
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    def compressed(self, name: str, crc: int, data: bytes) -> bytes | None:
+        """The compressed data of the member `name` if it holds exactly `data`, else None."""
+        info = self.members.get(name)
+        if info is None or (info.CRC, info.file_size, info.compress_type) != (crc, len(data), zipfile.ZIP_DEFLATED):
+            return None
+        try:
+            compressed = self._read(info)
+        except (OSError, ValueError, struct.error):
+            return None
+        # CRC and size can agree by chance; the bytes themselves decide (inflating costs a tenth of deflating).
+        return compressed if compressed is not None and _inflates_to(compressed, data) else None
+
+    def _read(self, info: zipfile.ZipInfo) -> bytes | None:
+        self.file.seek(info.header_offset)
+        header = self.file.read(_LOCAL.size)
+        if len(header) != _LOCAL.size:
+            return None
+        signature, *_, name_length, extra_length = _LOCAL.unpack(header)
+        if signature != b"PK\x03\x04" or self.file.read(name_length) != info.filename.encode("utf-8"):
+            return None
+        self.file.seek(extra_length, 1)
+        compressed = self.file.read(info.compress_size)
+        return compressed if len(compressed) == info.compress_size else None
+
+
+def _inflates_to(compressed: bytes, data: bytes) -> bool:
+    inflater = zlib.decompressobj(-15)
+    try:
+        inflated = inflater.decompress(compressed, len(data) + 1)
+    except zlib.error:
+        return False
+    return inflater.eof and not inflater.unused_data and not inflater.unconsumed_tail and inflated == data
