@@ -189,7 +189,8 @@ def read_valid_edition(project_dir: Path, stages: Stages | None = None, last: La
     with stages.timing("enrich"):
         documents, problems = select_documents(files, reading_of(config), project_dir / CONFIG_NAME)
         report.extend(problems)
-        edition = enrich(config, documents)
+        edition = enrich(config, documents, lambda document: last.keep_passages(document.origin.path, document.facts)
+                         if last is not None else None)
     settle()
     return edition, report
 
@@ -206,14 +207,15 @@ def validate_and_derive(files: list[Document], config: Config, stages: Stages,
         problems.extend(found)
         if not file.file_facts.documents and not any(d.level is Level.ERROR for d in found):
             with stages.adding("enrich"):
-                problems.extend(derive_facts(file, entities, config))
+                problems.extend(derive_facts(file, entities, config, last))
         file.reader.release_all()
         stages.advance(1)
     return problems
 
 
-def derive_facts(file: Document, entities: dict, config: Config) -> list[Diagnostic]:
-    """The facts of each document the file holds (enrich.document_facts), kept in its file's facts."""
+def derive_facts(file: Document, entities: dict, config: Config, last: LastBuild | None) -> list[Diagnostic]:
+    """The facts of each document the file holds (enrich.document_facts), kept in its file's facts; their
+    passages kept in the build's state."""
     try:
         held = held_documents(file, config.document)
     except etree.XPathError as exc:
@@ -221,6 +223,10 @@ def derive_facts(file: Document, entities: dict, config: Config) -> list[Diagnos
                       f"document '{config.document}' cannot be evaluated in {file.path.name} ({exc}): "
                       "correct the XPath")]
     file.file_facts.documents = [document_facts(d, entities) for d in held]
+    if last is not None and last.state is not None:
+        last.state.forget("mentions", "path", [str(file.path)])
+        for facts in file.file_facts.documents:
+            last.keep_passages(file.path, facts)
     return []
 
 

@@ -17,7 +17,7 @@ from typing import Callable
 from . import __version__, resources
 from .config import CONFIG_NAME, Config
 from .diagnostics import Diagnostic, Level
-from .facts import FileFacts
+from .facts import DocumentFacts, FileFacts
 from .model import Document, Edition, Entity
 from .state import FORMAT, MANIFEST, State, manifest_text, state_token
 from .write import OutputError, check_output_folder
@@ -55,7 +55,7 @@ def document_inputs(document: Document, edition: Edition, summaries: Summaries) 
     its attributes may point to (which decides what a volume's pointers adopt), and its moved anchors."""
     return [
         str(document.path), document.id, document.url, document.volume, document.key,
-        document.facts.metadata, document.paragraph_ids,
+        document.facts.shown_digest,
         [entity_inputs(entity) for entity in document.mentions],
         [summaries.of(document.previous), summaries.of(document.next)],
         _pointed_to(document, edition, summaries),
@@ -72,8 +72,7 @@ def entity_inputs(entity: Entity) -> list:
 
 def document_summary(document: Document) -> list:
     """A document as lists, register pages and other documents' links show it."""
-    return [document.id, document.url, str(document.origin.path), document.facts.metadata,
-            document.paragraph_ids]
+    return [document.id, document.url, str(document.origin.path), document.facts.shown_digest]
 
 
 class Summaries:
@@ -132,6 +131,13 @@ class LastBuild:
     def pages(self, key: str) -> dict[str, tuple[str, list, list]]:
         """The pages of the last build, when it was made with the same edition key."""
         return self.state.pages() if self.state is not None and self.state.key == key else {}
+
+    def keep_passages(self, path: Path, facts: DocumentFacts) -> None:
+        """Keep the passages of a document's facts just derived from the file at `path` in the state, and let
+        them go (a large edition's passages are not all held at once); with no state, they stay in memory."""
+        if self.state is not None:
+            self.state.keep_passages(str(path), facts.id, facts.passages)
+            facts.passages = []
 
     def seal(self) -> None:
         """Commit this build's state: its site is complete, and is swapped in next (state.State.seal)."""
@@ -254,10 +260,10 @@ class Cache:
         state.forget("pages", "name", [name for name in self.before if name not in self.entries])
         for file in self.files:
             if file.file_facts is not None and (file.file_facts.fresh or str(file.path) not in self.last.files):
-                state.keep_file(str(file.path), file.file_facts.as_json(), [])
+                state.keep_file(str(file.path), file.file_facts.as_json())
         gone = [path for path in self.last.files if path not in files]
-        state.forget("files", "path", gone)
-        state.forget("validations", "path", gone)
+        for table in ("files", "validations", "mentions"):
+            state.forget(table, "path", gone)
         state.finish(self.key, token)
         return manifest_text(token)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict
 from datetime import date as Date
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from lxml import etree
 
@@ -15,12 +18,17 @@ from .facts import Consulted, DocumentFacts, FileFacts, answers_hold, entity_fac
 from .ids import CITABLE_NAMES, CITABLE_UNITS
 from .model import NS, TEI, XML_ID, Document, Edition, Entity, Mention, Metadata, Withheld
 
+if TYPE_CHECKING:
+    from .state import State
 
-def enrich(config: Config, documents: list[Document]) -> Edition:
+
+def enrich(config: Config, documents: list[Document],
+           keep_passages: Callable[[Document], None] = lambda document: None) -> Edition:
     """Gather the edition: registers first, then each document's facts (derived as it was validated, or kept
     from the last build, and derived again where an entry they asked about changed), then the chronology.
     Every tree is let go at the end: what the build needs next is in the facts, and a stage that needs a tree
-    reads its file again."""
+    reads its file again. The passages of facts derived here are handed to `keep_passages` (the build's
+    state)."""
     registers = [d for d in documents if d.kind == "register"]
     texts = [d for d in documents if d.kind == "document"]
     entities = edition_entities(list({d.origin.path: d.origin for d in documents}.values()))
@@ -28,12 +36,13 @@ def enrich(config: Config, documents: list[Document]) -> Edition:
         if document.facts is None or not answers_hold(document.facts.asked, entities):
             document.facts = document_facts(document, entities)
             document.origin.file_facts.fresh = True
+            keep_passages(document)
         document.metadata = document.facts.metadata_object()
         document.paragraph_ids = list(document.facts.paragraph_ids)
         document.mentions = mentioned_entities(document, entities)
     chronology = sorted(texts, key=lambda d: (d.metadata.date or "9999", d.id))
     link_chronology(chronology)
-    entity_mentions(chronology, entities)
+    entity_namings(chronology, entities)
     keep_document_facts(documents)
     let_trees_go(documents, entities)
     return Edition(config=config, documents=chronology, registers=registers, entities=entities,
@@ -78,12 +87,14 @@ def document_facts(document: Document, entities: dict[str, Entity]) -> DocumentF
     foreign.adopt_pointers(document, consulted)
     metadata = document_metadata(document, consulted)
     paragraphs = paragraph_ids(document)
+    passages = passage_mentions(document, paragraphs)
+    metadata = asdict(metadata)
     return DocumentFacts(
         id=document.id, kind=document.kind, selected=document.file is not None and not document.volume,
-        volume=document.volume, metadata=asdict(metadata), paragraph_ids=paragraphs,
-        mentions=passage_mentions(document, paragraphs), text_ids=text_ids(document),
+        volume=document.volume, metadata=metadata, paragraph_ids=paragraphs, named=named_entries(passages),
+        passages_digest=passages_digest(passages), passages=passages, text_ids=text_ids(document),
         citable=citable_units(document), root_line=document.root.sourceline or 1,
-        tokens=attribute_tokens(document), asked=consulted.asked)
+        tokens=attribute_tokens(document), asked=consulted.asked, shown_digest=_digest([metadata, paragraphs]))
 
 
 def keep_document_facts(documents: list[Document]) -> None:
@@ -177,17 +188,54 @@ def _life_dates(person) -> str:
     return "–".join(years) if any(years) else ""
 
 
-def entity_mentions(documents: list[Document], entities: dict[str, Entity]) -> None:
-    """Give each register entry the passages of the documents' texts that name it (each passage once), in
-    chronological order."""
-    listed: set[tuple[str, int, str]] = set()  # (entity, document, passage) already given: a set, not a search
+def entity_namings(documents: list[Document], entities: dict[str, Entity]) -> None:
+    """Give each register entry the documents naming it, in chronological order, and the number of passages."""
     for document in documents:
-        for entry, anchor, snippet, where in document.facts.mentions:
+        for entry, passages in document.facts.named:
             entity = entities.get(entry)
-            if entity is None or (entity.id, id(document), anchor) in listed:
-                continue
-            listed.add((entity.id, id(document), anchor))
-            entity.mentions.append(Mention(document, anchor, snippet, where))
+            if entity is not None:
+                entity.named_in.append(document)
+                entity.passages += passages
+
+
+def named_entries(passages: list[list]) -> list[list]:
+    """Each entry the passages name, in order of first mention, with the number of passages naming it."""
+    named: dict[str, set[str]] = {}
+    for entry, anchor, *_ in passages:
+        named.setdefault(entry, set()).add(anchor)
+    return [[entry, len(anchors)] for entry, anchors in named.items()]
+
+
+def passages_digest(passages: list[list]) -> str:
+    return _digest(passages)
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()[:32]
+
+
+class Passages:
+    """The passages naming a register entry, for its page: from the build's state (state.py), where they are
+    kept as each document's facts are derived, or, with no state, from the facts in memory."""
+
+    def __init__(self, state: State | None = None):
+        self.state = state
+
+    def of(self, entity: Entity) -> list[Mention]:
+        """Each passage naming the entry, once, in the chronological order of its documents."""
+        kept: dict[tuple[str, str], list] = {}
+        for path, document, anchor, snippet, where in self.state.mentions(entity.id) if self.state else []:
+            kept.setdefault((path, document), []).append((anchor, snippet, where))
+        mentions = []
+        for document in entity.named_in:
+            rows = kept.get((str(document.origin.path), document.id), []) if self.state is not None else \
+                [(a, snippet, where) for e, a, snippet, where in document.facts.passages if e == entity.id]
+            anchors: set[str] = set()
+            for anchor, snippet, where in rows:
+                if anchor not in anchors:
+                    anchors.add(anchor)
+                    mentions.append(Mention(document, anchor, snippet, where))
+        return mentions
 
 
 _CITABLE = {f"{{{TEI}}}{name}" for name in CITABLE_UNITS}
@@ -342,7 +390,7 @@ def paragraph_ids(document: Document) -> list[str]:
 def mentioned_entities(document: Document, entities: dict[str, Entity]) -> list[Entity]:
     """The register entries the document's text points to, people first, each once, in order of first mention."""
     seen: dict[str, Entity] = {}
-    for entry, *_ in document.facts.mentions:
+    for entry, _ in document.facts.named:
         entity = entities.get(entry)
         if entity is not None:
             seen.setdefault(entity.id, entity)

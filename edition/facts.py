@@ -25,13 +25,21 @@ class DocumentFacts:
     volume: bool = False  # the rest of such a file
     metadata: dict = field(default_factory=dict)  # model.Metadata as a dict
     paragraph_ids: list[str] = field(default_factory=list)
-    # Each '#' pointer of a @ref in the text, in order: [entry id, anchor of its passage, snippet, where].
-    mentions: list[list] = field(default_factory=list)
+    # The entries the text points to ('#' in a @ref), in order of first mention: [entry id, passages naming
+    # it]. The passages themselves ([entry id, anchor, snippet, where]) are kept in the build's state, not
+    # here (state.py): only the page of an entry shows them. `passages` holds them from derivation until
+    # then; `passages_digest` says whether they changed.
+    named: list[list] = field(default_factory=list)
+    passages_digest: str = ""
+    passages: list[list] = field(default_factory=list)
     text_ids: list[str] = field(default_factory=list)  # the xml:ids of the text but the document's own
     citable: list[list] = field(default_factory=list)  # [anchor, fingerprint, line, column, element]
     root_line: int = 1
     tokens: list[str] = field(default_factory=list)  # every token of every attribute, each side of a '#'
     asked: dict = field(default_factory=dict)  # register entry id -> its name when asked (None: no such entry)
+    # A digest of the metadata and paragraphs, worked out once: what other pages show of the document
+    # (cache.document_summary) is compared by it, without the metadata being written out again each build.
+    shown_digest: str = ""
 
     def metadata_object(self) -> Metadata:
         values = dict(self.metadata)
@@ -59,7 +67,8 @@ class FileFacts:
     def as_json(self) -> dict:
         # The facts are JSON already: no copy is made (dataclasses.asdict would copy every list and string).
         kept = {name: value for name, value in vars(self).items() if name != "fresh"}
-        return {**kept, "documents": [vars(d) for d in self.documents]}
+        return {**kept, "documents": [{name: value for name, value in vars(d).items() if name != "passages"}
+                                      for d in self.documents]}
 
     @classmethod
     def from_json(cls, value) -> FileFacts | None:
@@ -73,8 +82,11 @@ class FileFacts:
         return facts
 
 
+_DERIVED = {"named_in", "passages", "mentions"}  # an entry's, from the documents, not from its register
+
+
 def entity_facts(entity: Entity) -> dict:
-    return {f.name: getattr(entity, f.name) for f in fields(Entity) if f.name != "mentions"}
+    return {f.name: getattr(entity, f.name) for f in fields(Entity) if f.name not in _DERIVED}
 
 
 def entity_from_facts(values: dict) -> Entity:

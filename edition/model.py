@@ -91,6 +91,10 @@ class Entity:
     dates: str = ""  # "1909–1994" for a person
     offices: list[str] = field(default_factory=list)  # occupations, for a person
     other_names: list[str] = field(default_factory=list)  # abbreviations and other forms of the name
+    # Derived from the documents, not kept with the entry: the documents naming it (in chronological order),
+    # in how many passages, and those passages themselves, filled only while its page is made (Passages).
+    named_in: list[Document] = field(default_factory=list)
+    passages: int = 0
     mentions: list[Mention] = field(default_factory=list)
 
     @property

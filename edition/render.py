@@ -20,6 +20,7 @@ from .archive import WrittenArchive, write_archive
 from .cache import Cache, digest, entity_inputs
 from .config import CONFIG_NAME, setting_line
 from .diagnostics import Diagnostic, error
+from .enrich import Passages
 from .model import REGISTER_FOLDERS, REGISTER_TITLES, VIEWS, Document, Edition, Entity, view_page
 
 
@@ -156,7 +157,7 @@ class Renderer:
             if cache is not None and cache.carried_over(document.url):
                 pages.extend(carried_pages(cache, document.url))
         pages.extend(departed_document_pages(edition, env, common))
-        pages.extend(register_pages(edition, env, common, cache))
+        pages.extend(register_pages(edition, env, common, cache, Passages(cache.last.state if cache else None)))
         pages.append(html_page(env, "search.html", "search/index.html", common, current="search"))
         canonicals = self.canonicals + [page.canonical for page in pages if page.canonical]
         pages.extend(furniture_pages(edition, env, common, canonicals))
@@ -237,9 +238,11 @@ def site_menu(edition: Edition, markdown_pages: dict) -> tuple[list[dict], list[
     return [{"key": key, "title": available[key]} for key in chosen if key in available], problems
 
 
-def register_pages(edition: Edition, env: Environment, common: dict, cache: Cache | None = None) -> list[Page]:
+def register_pages(edition: Edition, env: Environment, common: dict, cache: Cache | None = None,
+                   passages: Passages | None = None) -> list[Page]:
     """Per register (people, organisations, places): an alphabetical index, and a page per entry listing
-    every passage that names it."""
+    every passage that names it (read from `passages` only for the pages made anew)."""
+    passages = passages or Passages()
     pages = []
     for kind, folder in REGISTER_FOLDERS.items():
         entities = sorted((e for e in edition.entities.values() if e.kind == kind), key=lambda e: (e.sort_key, e.id))
@@ -247,17 +250,26 @@ def register_pages(edition: Edition, env: Environment, common: dict, cache: Cach
             continue
         heading = REGISTER_TITLES[kind]
         entries = [{"entity": e, "initial": (e.sort_key[:1] or "#").upper()} for e in entities]
-        listed = [[entity_inputs(e), len(e.mentions)] for e in entities]
+        listed = [[entity_inputs(e), e.passages] for e in entities]
         pages.extend(remade(cache, f"{folder}/", listed, lambda: [
             html_page(env, "register.html", f"{folder}/index.html", common, heading=heading, entities=entries,
                       current=folder)]))
         for entity in entities:
-            mentions = [[m.document.url, m.document.metadata.title, m.document.metadata.date_text, m.anchor,
-                         m.snippet, m.where] for m in entity.mentions]
-            pages.extend(remade(cache, entity.url, [entity_inputs(entity), mentions], lambda entity=entity: [
-                html_page(env, "entity.html", f"{entity.url}index.html", common, heading=heading, entity=entity,
-                          current=folder)]))
+            naming = [[d.url, d.metadata.title, d.metadata.date_text, d.facts.passages_digest] for d in entity.named_in]
+            pages.extend(remade(cache, entity.url, [entity_inputs(entity), naming], lambda entity=entity: [
+                entity_page(env, common, heading, folder, entity, passages)]))
     return pages
+
+
+def entity_page(env: Environment, common: dict, heading: str, folder: str, entity: Entity,
+                passages: Passages) -> Page:
+    """An entry's page, with every passage naming it, held only while it is rendered."""
+    entity.mentions = passages.of(entity)
+    try:
+        return html_page(env, "entity.html", f"{entity.url}index.html", common, heading=heading, entity=entity,
+                         current=folder)
+    finally:
+        entity.mentions = []
 
 
 @dataclass(frozen=True)

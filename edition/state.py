@@ -20,7 +20,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-FORMAT = 3  # raised whenever what the state holds, or what a digest covers, changes
+FORMAT = 4  # raised whenever what the state holds, or what a digest covers, changes
 MANIFEST = ".edition-build.json"  # in the site: the state it was built with
 
 _TABLES = {
@@ -81,10 +81,10 @@ class State:
                                       (path,)).fetchone()
         return (row[0], json.loads(row[1]), json.loads(row[2])) if row else None
 
-    def mentions(self, entity: str) -> list[tuple[str, str, str, str]]:
-        """Each passage naming the entry: (document id, anchor, snippet, where), in file and text order."""
+    def mentions(self, entity: str) -> list[tuple[str, str, str, str, str]]:
+        """Each passage naming the entry: (file, document id, anchor, snippet, where), in text order."""
         return self.connection.execute(
-            "SELECT document, anchor, snippet, place FROM mentions WHERE entity = ? ORDER BY path, seq",
+            "SELECT path, document, anchor, snippet, place FROM mentions WHERE entity = ? ORDER BY path, document, seq",
             (entity,)).fetchall()
 
     def keep_page(self, name: str, digest: str, files: list, messages: list) -> None:
@@ -95,12 +95,14 @@ class State:
         self.connection.execute("INSERT OR REPLACE INTO validations VALUES (?, ?, ?, ?)",
                                 (path, key, _json(diagnostics), _json(asked)))
 
-    def keep_file(self, path: str, facts: dict, mentions: list[tuple]) -> None:
-        """A file's facts, and its passages naming entries: (document id, entry, anchor, snippet, where)."""
+    def keep_file(self, path: str, facts: dict) -> None:
         self.connection.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (path, _json(facts)))
-        self.connection.execute("DELETE FROM mentions WHERE path = ?", (path,))
+
+    def keep_passages(self, path: str, document: str, passages: list[list]) -> None:
+        """A document's passages naming entries ([entry, anchor, snippet, where]), in place of its last ones."""
+        self.connection.execute("DELETE FROM mentions WHERE path = ? AND document = ?", (path, document))
         self.connection.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                    [(path, row[0], seq, *row[1:]) for seq, row in enumerate(mentions)])
+                                    [(path, document, seq, *row) for seq, row in enumerate(passages)])
 
     def forget(self, table: str, column: str, values) -> None:
         """Rows of what is gone: pages no longer made, files no longer read."""

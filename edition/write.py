@@ -5,6 +5,8 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -131,13 +133,25 @@ def _swap_in(staging: Path, out: Path) -> None:
     if not out.exists():
         os.rename(staging, out)
         return
-    if _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)
-        return
     previous = Path(tempfile.mkdtemp(prefix=f".{out.name}.previous-", dir=out.parent))
-    os.rename(out, previous / "site")
-    os.rename(staging, out)
-    shutil.rmtree(previous, ignore_errors=True)
+    if _exchange(staging, out):
+        os.rename(staging, previous / "site")
+    else:
+        os.rename(out, previous / "site")
+        os.rename(staging, out)
+    _remove_meanwhile(previous)
+
+
+def _remove_meanwhile(previous: Path) -> None:
+    # The last site is tens of thousands of files and folders: removing them would be most of a rebuild's
+    # time. A process of its own removes them while the build ends; what it leaves (the machine stopped
+    # first) the next build removes (_remove_leftovers).
+    try:
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                          str(previous)], start_new_session=True, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(previous, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -333,3 +333,20 @@ def test_a_file_changed_while_the_build_reads_it_again_stops_the_build(tmp_path)
     edit(project / "texts" / "secto-8.xml", "</body>", "<p>Saved meanwhile.</p></body>")
     with pytest.raises(ChangedFile):
         secto.loaded_tree()
+
+
+def test_the_passages_naming_an_entry_are_kept_in_the_state_and_its_page_made_again_when_they_change(tmp_path):
+    project = bundled_copy(tmp_path / "edition")
+    site = project / "_site"
+    build(project, site, search_index=False)
+    state = state_rows(site)
+    bohlen = [row for row in state["mentions"] if row[3] == "person-bohlen"]
+    assert len(bohlen) == 1 and "ACCOMPANIED BY BOHLEN AND TYLER" in bohlen[0][5]
+    assert not any("ACCOMPANIED BY" in facts for _, facts in state["files"])  # the facts name entries only
+    page = site / "people" / "person-bohlen" / "index.html"
+    assert "ACCOMPANIED BY BOHLEN AND TYLER" in page.read_text(encoding="utf-8")
+    edit(project / "texts" / "secto-8.xml", "ACCOMPANIED BY\n", "ESCORTED BY\n")
+    rebuild_and_compare(project, tmp_path, "passage")
+    assert "ESCORTED BY BOHLEN AND TYLER" in page.read_text(encoding="utf-8")
+    index = (site / "people" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'person-bohlen/index.html">[^<]*</a>[^<]*<span class="count">1 mention</span>', index)
