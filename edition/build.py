@@ -19,7 +19,8 @@ from . import anchors, checktext, resources, search
 from .config import CONFIG_NAME, Config, load_config
 from .diagnostics import Diagnostic, ExitCode, Level, Report, error
 from .enrich import document_facts, edition_entities, enrich, file_facts
-from .load import ChangedFile, Reading, attach_reader, expand_paths, held_documents, load_document, read_known, select_documents
+from .load import (ChangedFile, Reading, attach_reader, expand_paths, file_signature, held_documents, load_document,
+                   read_known, select_documents)
 from .model import XML_ID, Document, Edition
 from .cache import Cache, LastBuild, digest, document_inputs, edition_key
 from .render import LIST_FOLDERS, Page, Renderer
@@ -67,8 +68,9 @@ def load_edition(project_dir: Path, last: LastBuild | None = None,
     folders: dict[Path, bool] = {}
     parsed = 0
     for path in files:
+        signature = file_signature(path, reading)
         document, problems = (None, [outside]) if (outside := outside_project(path, project_dir, folders)) else \
-            read_known(path, reading, last.facts(path) if last is not None else None)
+            read_known(path, reading, last.facts(path) if last is not None else None, signature)
         report.extend(problems)
         if document is not None:
             if document.file_facts is None:  # parsed: what the other files need of it, then its tree let go
@@ -76,6 +78,9 @@ def load_edition(project_dir: Path, last: LastBuild | None = None,
                 document.file_facts = file_facts(document)
                 attach_reader(document, [document], reading)
                 document.release()
+            kept = signature if not document.includes else []
+            if document.file_facts.signature != kept:  # kept for the next build to compare
+                document.file_facts.signature, document.file_facts.fresh = kept, True
             documents.append(document)
     if last is not None:
         last.parsed = parsed

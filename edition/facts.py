@@ -62,6 +62,10 @@ class FileFacts:
     ids: list[str] = field(default_factory=list)
     entities: list[dict] = field(default_factory=list)  # model.Entity without mentions
     documents: list[DocumentFacts] = field(default_factory=list)
+    # The file's size, modification and change times, inode and how it was read (load.file_signature), taken
+    # before its bytes were read for `key`: while they are the same, so are the bytes, and the file is not read
+    # at all. Empty for a file that includes others (their bytes count too).
+    signature: list = field(default_factory=list)
     fresh: bool = field(default=True, compare=False)  # derived in this build, not read from the last one's
 
     def as_json(self) -> dict:

@@ -58,23 +58,42 @@ def load_document(path: Path, reading: Reading = Reading()) -> tuple[Document | 
     return parse_document(path, data, reading)
 
 
-def read_known(path: Path, reading: Reading, known: FileFacts | None) -> tuple[Document | None, list[Diagnostic]]:
+def file_signature(path: Path, reading: Reading) -> list:
+    """What changes whenever a file's bytes do, without reading them (as git's index does): its size, its
+    modification and change times (a write sets the change time, whatever it does to the other), its inode,
+    and how it is read. Empty when it cannot be known."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return []
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, reading.salt().decode("utf-8")]
+
+
+def read_known(path: Path, reading: Reading, known: FileFacts | None,
+               signature: list | None = None) -> tuple[Document | None, list[Diagnostic]]:
     """A file as `load_document` reads it; unparsed, standing on the facts the last build `known` of it, when
-    its bytes and those of the files it includes are the same."""
+    its bytes and those of the files it includes are the same, and unread when its `signature` (taken before
+    anything is read) is the one kept with them."""
     if known is None:
         return load_document(path, reading)
+    includes = [Path(p) for p in known.includes]
+    if signature and not includes and signature == known.signature:
+        return _standing(path, reading, known, known.key, includes), []
     try:
         data = path.read_bytes()
     except OSError as exc:
         return None, [error(path, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}")]
-    includes = [Path(p) for p in known.includes]
     key = file_key(data, includes, reading.salt())
     if key != known.key:
         return parse_document(path, data, reading)
+    return _standing(path, reading, known, key, includes), []
+
+
+def _standing(path: Path, reading: Reading, known: FileFacts, key: str, includes: list[Path]) -> Document:
     file = Document(path=path, tree=None, source_lines=None, source=None, key=key, includes=includes,
                     file_facts=known)
     file.reader = Reader(path, reading, [file])
-    return file, []
+    return file
 
 
 class Reader:

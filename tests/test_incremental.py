@@ -350,3 +350,32 @@ def test_the_passages_naming_an_entry_are_kept_in_the_state_and_its_page_made_ag
     assert "ESCORTED BY BOHLEN AND TYLER" in page.read_text(encoding="utf-8")
     index = (site / "people" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'person-bohlen/index.html">[^<]*</a>[^<]*<span class="count">1 mention</span>', index)
+
+
+def test_a_rebuild_reads_no_file_whose_signature_is_unchanged_and_sees_every_write(tmp_path, monkeypatch):
+    project = tmp_path / "edition"
+    generate(project, 6, seed=3)
+    site = project / "_site"
+    build(project, site, search_index=False)
+    texts = sorted((project / "texts").glob("*/*.xml"))
+    read: list[Path] = []
+    real = Path.read_bytes
+
+    def counted(path):
+        read.append(path)
+        return real(path)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "read_bytes", counted)
+        assert build(project, site, search_index=False).remade == 0
+    assert not set(read) & set(texts)
+    # The same number of bytes, and the modification time put back: the change time still tells.
+    changed = texts[2]
+    stat = changed.stat()
+    text = changed.read_text(encoding="utf-8")
+    at = text.index('-p1">') + len('-p1">')
+    changed.write_text(text[:at] + "X" + text[at + 1:], encoding="utf-8")
+    os.utime(changed, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert changed.stat().st_size == stat.st_size
+    rebuilt = rebuild_and_compare(project, tmp_path, "same-size")
+    assert rebuilt.remade == 1 and rebuilt.parsed == 1
