@@ -116,9 +116,41 @@ async def _index(site: Path) -> int:
             IndexConfig(exclude_selectors=EXCLUDED, keep_index_url=True)), "starting")
         read = await _answer(service, index.add_directory(str(site)), "reading the pages")
         await _answer(service, index.write_files(output_path=str(site / FOLDER)), "writing the index")
+        await _written(site / FOLDER)
     finally:
         await _stop(service)
     return int(read["page_count"])
+
+
+async def _written(folder: Path, patience: float = 60.0) -> None:
+    """Wait until the index Pagefind is writing is on disk: its entry file readable and no file of the folder
+    growing. Pagefind answers "written" before its files are, and a program that ends on its input closing
+    may not finish them (seen under load as an empty pagefind-entry.json)."""
+    loop = asyncio.get_running_loop()
+    deadline, last, steady = loop.time() + patience, None, 0
+    while loop.time() < deadline:
+        now = _sizes(folder)
+        steady = steady + 1 if now == last and _readable(folder / "pagefind-entry.json") else 0
+        if steady >= 3:
+            return
+        last = now
+        await asyncio.sleep(0.1)
+
+
+def _sizes(folder: Path) -> dict[str, int]:
+    sizes = {}
+    for path in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            sizes[str(path)] = path.stat().st_size
+    return sizes
+
+
+def _readable(entry: Path) -> bool:
+    try:
+        json.loads(entry.read_text(encoding="utf-8"))["languages"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return True
 
 
 async def _answer(service, request, doing: str):
