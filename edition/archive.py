@@ -1,5 +1,10 @@
 """The edition's zip, written byte for byte the same way every time, so that a rebuild can copy the compressed
-data of every file that did not change from the zip it replaces instead of compressing it again."""
+data of every file that did not change from the zip it replaces instead of compressing it again.
+
+A member may carry the key of its file (load.file_key, a SHA-256 of its bytes), kept in an extra field of its
+central directory entry: a rebuild then copies the member whose key is unchanged without reading the file at
+all, as it carries over a page whose inputs are unchanged. A member without a key is copied only when its
+bytes inflate from the last zip's data."""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO, Callable, Iterable
 
 LEVEL = 6
 FORMAT = 1
@@ -25,6 +30,8 @@ _VERSION_ZIP64 = 45
 _MADE_ON_UNIX = 3 << 8
 _UTF8_NAME = 1 << 11
 _REGULAR_FILE = 0o100644 << 16
+# The extra field that holds a member's key ("ek"): an ID of the range APPNOTE 4.5.2 leaves to third parties.
+_KEY_FIELD = 0x6B65
 
 _LOCAL = struct.Struct("<4sHHHHHLLLHH")
 _CENTRAL = struct.Struct("<4sHHHHHHLLLHHHHHLL")
@@ -42,6 +49,15 @@ class WrittenArchive:
 
 
 @dataclass(frozen=True)
+class Member:
+    """A file of the zip: its name, how to read its bytes, and the key of those bytes ("" for none)."""
+
+    name: str
+    read: Callable[[], bytes]
+    key: str = ""
+
+
+@dataclass(frozen=True)
 class _Entry:
     name: bytes
     flags: int
@@ -49,38 +65,53 @@ class _Entry:
     compressed: int
     size: int
     offset: int
+    key: bytes = b""
 
 
-def write_archive(file: BinaryIO, members: Iterable[tuple[str, bytes]], date_time: tuple[int, ...],
+def write_archive(file: BinaryIO, members: Iterable[Member | tuple[str, bytes]], date_time: tuple[int, ...],
                   previous: Path | None = None) -> WrittenArchive:
-    """Write a zip of the members (name, bytes), in the order given, each dated `date_time`, to `file`,
-    beginning at its current position. A member whose bytes are those of the member of the same name in the
-    zip at `previous`, when this writer wrote it, has its compressed data copied from there; the zip written is
-    the same, byte for byte, with or without `previous`."""
+    """Write a zip of the members (a Member, or a name and its bytes), in the order given, each dated
+    `date_time`, to `file`, beginning at its current position. A member whose key is that of the member of the
+    same name in the zip at `previous`, or whose bytes are that member's, has its compressed data copied from
+    there when this writer wrote it; the zip written is the same, byte for byte, with or without `previous`."""
     written = WrittenArchive()
     position = file.tell()
     time, date = _dos_time(date_time)
     entries = []
     with _LastArchive(previous) as last:
-        for name, data in members:
-            crc = zlib.crc32(data)
-            compressed = last.compressed(name, crc, data)
-            if compressed is None:
-                compressed = _deflate(data)
-            else:
-                written.reused += 1
-            entry = _Entry(name.encode("utf-8"), 0 if name.isascii() else _UTF8_NAME, crc, len(compressed),
-                           len(data), position)
+        for member in members:
+            if not isinstance(member, Member):
+                member = Member(member[0], lambda data=member[1]: data)
+            entry, compressed, reused = _compressed(member, last, position)
             header = _local_header(entry, time, date)
             file.write(header)
             file.write(compressed)
             position += len(header) + len(compressed)
             entries.append(entry)
             written.members += 1
+            written.reused += reused
     directory = b"".join(_central_header(entry, time, date) for entry in entries)
     file.write(directory)
     file.write(_end_records(len(entries), len(directory), position))
     return written
+
+
+def _compressed(member: Member, last: _LastArchive, offset: int) -> tuple[_Entry, bytes, bool]:
+    """The member's entry at `offset` and its compressed data: copied from the last zip when its key or its
+    bytes are those of the last zip's member (True), else compressed anew (False)."""
+    name, key = member.name.encode("utf-8"), member.key.encode("ascii")
+    flags = 0 if member.name.isascii() else _UTF8_NAME
+    kept = last.keyed(member.name, key)
+    if kept is not None:
+        info, compressed = kept
+        return _Entry(name, flags, info.CRC, len(compressed), info.file_size, offset, key), compressed, True
+    data = member.read()
+    crc = zlib.crc32(data)
+    compressed = last.compressed(member.name, crc, data)
+    reused = compressed is not None
+    if compressed is None:
+        compressed = _deflate(data)
+    return _Entry(name, flags, crc, len(compressed), len(data), offset, key), compressed, reused
 
 
 def _deflate(data: bytes) -> bytes:
@@ -110,6 +141,8 @@ def _central_header(entry: _Entry, time: int, date: int) -> bytes:
     far = entry.offset >= _LIMIT
     values = ([entry.size, entry.compressed] if large else []) + ([entry.offset] if far else [])
     extra = struct.pack(f"<HH{len(values)}Q", _ZIP64_FIELD, 8 * len(values), *values) if values else b""
+    if entry.key:
+        extra += struct.pack("<HH", _KEY_FIELD, len(entry.key)) + entry.key
     sizes = (_LIMIT, _LIMIT) if large else (entry.compressed, entry.size)
     version = _VERSION_ZIP64 if values else _VERSION
     return _CENTRAL.pack(b"PK\x01\x02", _MADE_ON_UNIX | _VERSION_ZIP64, version, entry.flags,
@@ -155,6 +188,19 @@ class _LastArchive:
         if self.file is not None:
             self.file.close()
 
+    def keyed(self, name: str, key: bytes) -> tuple[zipfile.ZipInfo, bytes] | None:
+        """The last zip's member `name` and its compressed data, if it was written from the file of this key.
+        The key is a digest of the file's bytes, so the data is copied unread, as a page whose inputs are
+        unchanged is carried over unread."""
+        info = self.members.get(name)
+        if not key or info is None or info.compress_type != zipfile.ZIP_DEFLATED or _key_of(info.extra) != key:
+            return None
+        try:
+            compressed = self._read(info)
+        except (OSError, ValueError, struct.error):
+            return None
+        return (info, compressed) if compressed is not None else None
+
     def compressed(self, name: str, crc: int, data: bytes) -> bytes | None:
         """The compressed data of the member `name` if it holds exactly `data`, else None."""
         info = self.members.get(name)
@@ -178,6 +224,16 @@ class _LastArchive:
         self.file.seek(extra_length, 1)
         compressed = self.file.read(info.compress_size)
         return compressed if len(compressed) == info.compress_size else None
+
+
+def _key_of(extra: bytes) -> bytes:
+    """The key in a central directory entry's extra fields, or b"" when there is none."""
+    while len(extra) >= 4:
+        field, size = struct.unpack_from("<HH", extra)
+        if field == _KEY_FIELD:
+            return extra[4:4 + size]
+        extra = extra[4 + size:]
+    return b""
 
 
 def _inflates_to(compressed: bytes, data: bytes) -> bool:

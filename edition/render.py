@@ -16,7 +16,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import __version__, cite, examples, resources
-from .archive import WrittenArchive, write_archive
+from .archive import Member, WrittenArchive, write_archive
 from .cache import Cache, digest, entity_inputs
 from .config import CONFIG_NAME, setting_line
 from .diagnostics import Diagnostic, error
@@ -336,10 +336,10 @@ def tei_source_name(document) -> str:
 def write_edition_zip(edition: Edition, file, last: Path | None = None) -> WrittenArchive:
     """Every TEI file of the edition as it is, in a zip written to `file`, whose entries carry the build date,
     so that the same texts give the same bytes. Each file is read as it goes in: the edition is never held
-    in memory whole. The files unchanged since the zip at `last` (the published site's) are copied from it
-    compressed, which gives the same bytes as compressing them again."""
+    in memory whole. The files unchanged since the zip at `last` (the published site's), by their key, are
+    copied from it compressed, unread, which gives the same bytes as compressing them again."""
     stamp = (edition.built.year, edition.built.month, edition.built.day, 0, 0, 0)
-    members = ((_archive_name(edition, document), document.tei()) for document in _files(edition))
+    members = (Member(_archive_name(edition, document), document.tei, document.key) for document in _files(edition))
     return write_archive(file, members, stamp, last)
 
 

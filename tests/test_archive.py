@@ -3,6 +3,7 @@ the compressed data of unchanged files copied from a last zip only when this wri
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import struct
@@ -15,7 +16,7 @@ import pytest
 
 import edition.render
 from conftest import ROOT
-from edition.archive import MARK, _Entry, _central_header, _local_header, write_archive
+from edition.archive import MARK, Member, _Entry, _central_header, _local_header, write_archive
 from edition.build import build
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -109,6 +110,44 @@ def test_a_last_zip_not_to_be_trusted_is_not_copied_from_and_raises_nothing(tmp_
     incremental, reused = written(members, last)
     assert incremental == clean
     assert reused == (19 if damage == "member data damaged" else 0)
+
+
+def keyed(members, unreadable: set[str] = frozenset()) -> list[Member]:
+    """The members with the key of their bytes; reading one named in `unreadable` fails the test."""
+    def reader(name, text):
+        def read():
+            assert name not in unreadable, f"{name} was read though its key is unchanged"
+            return text
+        return read
+    return [Member(name, reader(name, text), hashlib.sha256(text).hexdigest()) for name, text in members]
+
+
+def test_a_member_whose_key_is_unchanged_is_copied_unread_and_the_bytes_are_the_same(tmp_path):
+    last = tmp_path / "last.zip"
+    last.write_bytes(written(keyed(texts(30)))[0])
+    members = texts(30, changed=4)
+    unchanged = {name for name, _ in members if name != members[4][0]}
+    clean, _ = written(keyed(members))
+    incremental, reused = written(keyed(members, unreadable=unchanged), last)
+    assert (incremental, reused) == (clean, 29)
+    with zipfile.ZipFile(io.BytesIO(clean)) as archive:
+        assert [archive.read(name) for name, _ in members] == [text for _, text in members]
+        assert all(info.extra.endswith(hashlib.sha256(text).hexdigest().encode())
+                   for info, (_, text) in zip(archive.infolist(), members))
+    (tmp_path / "keyed.zip").write_bytes(clean)
+    assert_unzip_tests(tmp_path / "keyed.zip")
+
+
+def test_a_member_whose_key_changed_is_read_and_compressed_again(tmp_path):
+    # The last zip's member says another key: its data is not copied, even unchecked.
+    members = keyed(texts(3))
+    last = tmp_path / "last.zip"
+    last.write_bytes(written([Member(m.name, m.read, "0" * 64) for m in members])[0])
+    assert written(members, last) == (written(members)[0], 3)  # copied only once the bytes were compared
+    read = []
+    renamed = [Member(m.name, lambda m=m: read.append(m.name) or m.read(), m.key[::-1]) for m in members]
+    written(renamed, last)
+    assert read == [m.name for m in members]
 
 
 def test_a_missing_last_zip_is_no_error():
