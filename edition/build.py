@@ -204,6 +204,8 @@ def validate_and_derive(files: list[Document], config: Config, stages: Stages,
                         last: LastBuild | None) -> list[Diagnostic]:
     """Validate each file, and derive the facts of the documents of each valid file parsed this build, with
     its tree read once for both and let go after (a file whose validation is remembered is not read)."""
+    if last is not None:
+        last.validations.ids_hold = last.ids_unchanged(files)
     validator = Validator(files, config, remembered=last.validations if last else None)
     problems = list(validator.setting_problems)
     entities = edition_entities(files)

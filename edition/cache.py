@@ -128,6 +128,17 @@ class LastBuild:
         kept = self.files.get(str(path))
         return FileFacts.from_json(json.loads(kept)) if kept is not None else None
 
+    def ids_unchanged(self, files: list[Document]) -> bool:
+        """Whether the edition has the files of the last build, each declaring the same xml:ids."""
+        if self.state is None or len(files) != len(self.files) or any(str(f.path) not in self.files for f in files):
+            return False
+        for file in files:
+            if file.file_facts.fresh:  # derived or re-signed this build: compared with what was kept
+                kept = self.facts(file.path)
+                if kept is None or kept.ids != file.file_facts.ids:
+                    return False
+        return True
+
     def pages(self, key: str) -> dict[str, tuple[str, list, list]]:
         """The pages of the last build, when it was made with the same edition key."""
         return self.state.pages() if self.state is not None and self.state.key == key else {}
@@ -162,20 +173,24 @@ class Validations:
     """The last build's validation of each file against the edition's own schema: its diagnostics and what its
     rules asked of the other files (validate.IdIndex), under a digest of the file's key (its bytes and those of
     the files it includes) and the schemas. A file is validated again when any of these changed or an answer
-    would now differ."""
+    would now differ. While every file declares the ids it declared in the last build (`ids_hold`), every
+    answer is the same, and none is asked again."""
 
     def __init__(self, state: State | None = None):
         self.state = state
         self.validated = 0  # files validated in this build (the others were remembered)
+        self.ids_hold = False
         self._schemas = _schemas_key()
+        self._kept = state.validations() if state is not None else {}
 
     def recall(self, document: Document, answer: Callable[[str], str]) -> list[Diagnostic] | None:
         """The diagnostics of the file's last validation, if they still hold; else None."""
-        kept = self.state.validation(str(document.path)) if self.state is not None else None
-        if kept is None or kept[0] != self._key(document) or \
-                any(answer(question) != said for question, said in kept[2].items()):
+        path = str(document.path)
+        key, diagnostics = self._kept.get(path, (None, "[]"))
+        if key != self._key(document) or not self.ids_hold and \
+                any(answer(question) != said for question, said in self.state.asked(path).items()):
             return None
-        return [_diagnostic(row) for row in kept[1]]
+        return [_diagnostic(row) for row in json.loads(diagnostics)]
 
     def keep(self, document: Document, diagnostics: list[Diagnostic], asked: dict[str, str]) -> None:
         self.validated += 1

@@ -75,11 +75,15 @@ class State:
         """Each file's facts (facts.FileFacts) as JSON text, to be read when asked for."""
         return dict(self.connection.execute("SELECT path, facts FROM files"))
 
-    def validation(self, path: str) -> tuple[str, list, dict] | None:
-        """The last validation of the file: (its key, its diagnostics, what it asked of the other files)."""
-        row = self.connection.execute("SELECT key, diagnostics, asked FROM validations WHERE path = ?",
-                                      (path,)).fetchone()
-        return (row[0], json.loads(row[1]), json.loads(row[2])) if row else None
+    def validations(self) -> dict[str, tuple[str, str]]:
+        """Each file's last validation: (its key, its diagnostics as JSON text), read in one query."""
+        return {path: (key, diagnostics)
+                for path, key, diagnostics in self.connection.execute("SELECT path, key, diagnostics FROM validations")}
+
+    def asked(self, path: str) -> dict:
+        """What the file's last validation asked of the other files, with the answers."""
+        row = self.connection.execute("SELECT asked FROM validations WHERE path = ?", (path,)).fetchone()
+        return json.loads(row[0]) if row else {}
 
     def mentions(self, entity: str) -> list[tuple[str, str, str, str, str]]:
         """Each passage naming the entry: (file, document id, anchor, snippet, where), in text order."""

@@ -274,6 +274,23 @@ def test_a_remembered_validation_holds_only_while_the_other_files_answer_the_sam
                for d in broken.report.errors)
 
 
+def test_while_every_file_declares_the_same_ids_no_remembered_validation_asks_again(tmp_path, monkeypatch):
+    project = tmp_path / "edition"
+    generate(project, 8, seed=5)
+    site = project / "_site"
+    assert build(project, site, search_index=False).validated == 9
+    asked = []
+    real = State.asked
+    monkeypatch.setattr(State, "asked", lambda state, path: asked.append(path) or real(state, path))
+    changed = sorted((project / "texts").glob("*/*.xml"))[2]
+    edit(changed, '-p1">', '-p1">A correction. ')
+    assert build(project, site, search_index=False).validated == 1
+    assert asked == []
+    edit(changed, '-p1">', '-p1"><anchor xml:id="new-anchor"/>')  # an id more: every answer is asked again
+    assert build(project, site, search_index=False).validated == 1
+    assert len(asked) == 8
+
+
 def test_a_rebuild_parses_only_the_files_that_changed(tmp_path):
     project = tmp_path / "edition"
     generate(project, 12, seed=4)
