@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -56,7 +57,7 @@ def document_inputs(document: Document, edition: Edition, summaries: Summaries) 
     return [
         str(document.path), document.id, document.url, document.volume, document.key,
         document.facts.shown_digest,
-        [entity_inputs(entity) for entity in document.mentions],
+        [summaries.entity(entity) for entity in document.mentions],
         [summaries.of(document.previous), summaries.of(document.next)],
         _pointed_to(document, edition, summaries),
         [(r.anchor, r.reason, r.target.href() if r.target else "", r.target.describe() if r.target else "")
@@ -76,7 +77,8 @@ def document_summary(document: Document) -> list:
 
 
 class Summaries:
-    """The digest of each document's summary, worked out once per build however many pages show it."""
+    """The digest of each document's summary and of each register entry's inputs, worked out once per build
+    however many pages show it."""
 
     def __init__(self) -> None:
         self._digests: dict[int, str] = {}
@@ -87,6 +89,11 @@ class Summaries:
         if id(document) not in self._digests:
             self._digests[id(document)] = digest(document_summary(document))
         return self._digests[id(document)]
+
+    def entity(self, entity: Entity) -> str:
+        if id(entity) not in self._digests:
+            self._digests[id(entity)] = digest(entity_inputs(entity))
+        return self._digests[id(entity)]
 
 
 def _pointed_to(document: Document, edition: Edition, summaries: Summaries) -> dict:
@@ -99,7 +106,7 @@ def _pointed_to(document: Document, edition: Edition, summaries: Summaries) -> d
         entity = edition.entities.get(token)
         if holders or entity:
             found[token] = [[summaries.of(d) for d in holders or []],
-                            entity_inputs(entity) if entity else []]
+                            summaries.entity(entity) if entity else ""]
     return found
 
 
@@ -238,7 +245,9 @@ class Cache:
         build made it from the same and its files are all still in the site, so they can be carried over."""
         self.entries[name] = {"digest": inputs_digest, "pages": [], "messages": []}
         before = self.before.get(name)
-        if before is None or before[0] != inputs_digest or not all((self.out / path).is_file() for path, _ in before[1]):
+        site = str(self.out)  # strings, not Paths: a large edition's rebuild looks for tens of thousands of files
+        if before is None or before[0] != inputs_digest or \
+                not all(os.path.isfile(f"{site}/{path}") for path, _ in before[1]):
             return False
         self.entries[name] = {"digest": inputs_digest, "pages": before[1], "messages": before[2]}
         self.carried.add(name)

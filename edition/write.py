@@ -66,7 +66,7 @@ class Staging:
                 os.makedirs(folder, exist_ok=True)
                 self._folders.add(folder)
             if page.content is None:
-                _carry_over(self.out / page.path, target)
+                _carry_over(f"{self.out}/{page.path}", target)
                 continue
             with open(target, "wb") as file:
                 if callable(page.content):
@@ -97,7 +97,7 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _carry_over(previous: Path, target: str) -> None:
+def _carry_over(previous: str, target: str) -> None:
     # A page of the last site made from the same inputs: linked, not copied, where the file system allows it
     # (the new site's files are always written anew, never changed in place, so the two sites cannot interfere).
     try:
@@ -142,16 +142,19 @@ def _swap_in(staging: Path, out: Path) -> None:
     _remove_meanwhile(previous)
 
 
-def _remove_meanwhile(previous: Path) -> None:
+def _remove_meanwhile(*folders: Path) -> None:
     # The last site is tens of thousands of files and folders: removing them would be most of a rebuild's
     # time. A process of its own removes them while the build ends; what it leaves (the machine stopped
-    # first) the next build removes (_remove_leftovers).
+    # first) the next build removes (_remove_leftovers), the same way.
+    if not folders:
+        return
     try:
-        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
-                          str(previous)], start_new_session=True, stdin=subprocess.DEVNULL,
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys\nfor f in sys.argv[1:]: shutil.rmtree(f, True)",
+                          *map(str, folders)], start_new_session=True, stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
-        shutil.rmtree(previous, ignore_errors=True)
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -167,7 +170,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _remove_leftovers(out: Path) -> None:
-    # A build that was killed leaves its staging folder behind; the site itself was never touched.
-    for pattern in (f".{out.name}.building-*", f".{out.name}.previous-*"):
-        for leftover in out.parent.glob(pattern):
-            shutil.rmtree(leftover, ignore_errors=True)
+    # A build that was killed leaves its staging folder behind, and the last site may still be being removed
+    # by the process the last build started: removed meanwhile too, not waited for (the site itself was never
+    # touched).
+    _remove_meanwhile(*(leftover for pattern in (f".{out.name}.building-*", f".{out.name}.previous-*")
+                        for leftover in out.parent.glob(pattern)))
