@@ -118,7 +118,7 @@ def live_anchors(documents: list[Document]) -> dict[str, Anchor]:
             continue
         # A document's title may be corrected freely: its anchor has no text to compare ("-").
         anchors[document.id] = Anchor(document.id, document, "-", document.facts.root_line, 1)
-        for anchor, printed, line, col, kind in document.facts.citable:
+        for anchor, printed, line, col, kind in document.facts.citable_units():
             anchors[anchor] = Anchor(anchor, document, printed, line, col, kind)
     return anchors
 

@@ -101,7 +101,7 @@ def _pointed_to(document: Document, edition: Edition, summaries: Summaries) -> d
     # more than the stylesheet links, never less, so a page is remade whenever a target of its links changes,
     # appears or goes.
     found = {}
-    for token in document.facts.tokens:
+    for token in document.facts.tokens.split():
         holders = edition.anchors.get(token)
         entity = edition.entities.get(token)
         if holders or entity:

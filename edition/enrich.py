@@ -14,7 +14,8 @@ from lxml import etree
 from . import foreign
 from .anchors import citable_units
 from .config import Config
-from .facts import Consulted, DocumentFacts, FileFacts, answers_hold, entity_facts, entity_from_facts
+from .facts import (Consulted, DocumentFacts, FileFacts, answers_hold, entity_facts, entity_from_facts, packed,
+                    unpacked)
 from .ids import CITABLE_NAMES, CITABLE_UNITS
 from .model import NS, TEI, XML_ID, Document, Edition, Entity, Mention, Metadata, Withheld
 
@@ -38,7 +39,6 @@ def enrich(config: Config, documents: list[Document],
             document.origin.file_facts.fresh = True
             keep_passages(document)
         document.metadata = document.facts.metadata_object()
-        document.paragraph_ids = list(document.facts.paragraph_ids)
         document.mentions = mentioned_entities(document, entities)
     chronology = sorted(texts, key=lambda d: (d.metadata.date or "9999", d.id))
     link_chronology(chronology)
@@ -75,7 +75,7 @@ def file_facts(file: Document) -> FileFacts:
     """What the other files need of a file just parsed, before any is validated or enriched: its ids and the
     entries it defines. The facts of its documents are added once it is valid (document_facts)."""
     return FileFacts(key=file.key, id=file.id, kind=file.kind, includes=[str(p) for p in file.includes],
-                     ids=file_ids(file), entities=[entity_facts(e) for e in file_entities(file)])
+                     ids=packed(file_ids(file)), entities=[entity_facts(e) for e in file_entities(file)])
 
 
 def document_facts(document: Document, entities: dict[str, Entity]) -> DocumentFacts:
@@ -88,13 +88,13 @@ def document_facts(document: Document, entities: dict[str, Entity]) -> DocumentF
     metadata = document_metadata(document, consulted)
     paragraphs = paragraph_ids(document)
     passages = passage_mentions(document, paragraphs)
-    metadata = asdict(metadata)
     return DocumentFacts(
         id=document.id, kind=document.kind, selected=document.file is not None and not document.volume,
-        volume=document.volume, metadata=metadata, paragraph_ids=paragraphs, named=named_entries(passages),
-        passages_digest=passages_digest(passages), passages=passages, text_ids=text_ids(document),
-        citable=citable_units(document), root_line=document.root.sourceline or 1,
-        tokens=attribute_tokens(document), asked=consulted.asked, shown_digest=_digest([metadata, paragraphs]))
+        volume=document.volume, metadata=metadata, paragraph_ids=packed(paragraphs),
+        named=packed(named_entries(passages)), passages_digest=passages_digest(passages), passages=passages,
+        text_ids=packed(text_ids(document)), citable=packed(word for unit in citable_units(document) for word in unit),
+        root_line=document.root.sourceline or 1, tokens=packed(attribute_tokens(document)),
+        asked=consulted.asked, shown_digest=_digest([asdict(metadata), paragraphs]))
 
 
 def keep_document_facts(documents: list[Document]) -> None:
@@ -127,7 +127,7 @@ def document_anchors(documents: list[Document]) -> dict[str, list[Document]]:
     anchors: dict[str, list[Document]] = {}
     for document in documents:
         anchors.setdefault(document.id, []).append(document)
-        for identifier in document.facts.text_ids:
+        for identifier in unpacked(document.facts.text_ids):
             anchors.setdefault(identifier, []).append(document)
     return anchors
 
@@ -191,19 +191,19 @@ def _life_dates(person) -> str:
 def entity_namings(documents: list[Document], entities: dict[str, Entity]) -> None:
     """Give each register entry the documents naming it, in chronological order, and the number of passages."""
     for document in documents:
-        for entry, passages in document.facts.named:
+        for entry, passages in document.facts.named_entries():
             entity = entities.get(entry)
             if entity is not None:
                 entity.named_in.append(document)
                 entity.passages += passages
 
 
-def named_entries(passages: list[list]) -> list[list]:
-    """Each entry the passages name, in order of first mention, with the number of passages naming it."""
+def named_entries(passages: list[list]) -> list:
+    """Each entry the passages name, in order of first mention, followed by the number of passages naming it."""
     named: dict[str, set[str]] = {}
     for entry, anchor, *_ in passages:
         named.setdefault(entry, set()).add(anchor)
-    return [[entry, len(anchors)] for entry, anchors in named.items()]
+    return [word for entry, anchors in named.items() for word in (entry, len(anchors))]
 
 
 def passages_digest(passages: list[list]) -> str:
@@ -390,7 +390,7 @@ def paragraph_ids(document: Document) -> list[str]:
 def mentioned_entities(document: Document, entities: dict[str, Entity]) -> list[Entity]:
     """The register entries the document's text points to, people first, each once, in order of first mention."""
     seen: dict[str, Entity] = {}
-    for entry, _ in document.facts.named:
+    for entry, _ in document.facts.named_entries():
         entity = entities.get(entry)
         if entity is not None:
             seen.setdefault(entity.id, entity)

@@ -10,9 +10,23 @@ note what they asked of the register entries (`Consulted`): when an answer chang
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 
 from .model import Entity, Metadata, Withheld
+
+
+# Lists of ids, tokens and counts are kept as one string of words each, separated by spaces (an xml:id or a
+# token has none): a large edition holds the facts of every document for the whole build, and one string
+# takes a fifth of the memory of a list of strings, and is read from the state at a fraction of the time.
+
+
+def packed(words) -> str:
+    """Words (ids, tokens, numbers) as one string."""
+    return " ".join(map(str, words))
+
+
+def unpacked(text: str) -> list[str]:
+    return text.split()
 
 
 @dataclass
@@ -23,31 +37,53 @@ class DocumentFacts:
     kind: str  # "document" | "register"
     selected: bool = False  # a part of a larger file
     volume: bool = False  # the rest of such a file
-    metadata: dict = field(default_factory=dict)  # model.Metadata as a dict
-    paragraph_ids: list[str] = field(default_factory=list)
-    # The entries the text points to ('#' in a @ref), in order of first mention: [entry id, passages naming
-    # it]. The passages themselves ([entry id, anchor, snippet, where]) are kept in the build's state, not
-    # here (state.py): only the page of an entry shows them. `passages` holds them from derivation until
-    # then; `passages_digest` says whether they changed.
-    named: list[list] = field(default_factory=list)
+    # model.Metadata, as a dict when read from the state, until first asked for (`metadata_object`).
+    metadata: dict | Metadata = field(default_factory=dict)
+    paragraph_ids: str = ""  # the anchors of the paragraphs, in reading order (packed)
+    # The entries the text points to ('#' in a @ref), in order of first mention, each followed by the number
+    # of passages naming it (packed). The passages themselves ([entry id, anchor, snippet, where]) are kept in
+    # the build's state, not here (state.py): only the page of an entry shows them. `passages` holds them from
+    # derivation until then; `passages_digest` says whether they changed.
+    named: str = ""
     passages_digest: str = ""
     passages: list[list] = field(default_factory=list)
-    text_ids: list[str] = field(default_factory=list)  # the xml:ids of the text but the document's own
-    citable: list[list] = field(default_factory=list)  # [anchor, fingerprint, line, column, element]
+    text_ids: str = ""  # the xml:ids of the text but the document's own (packed)
+    citable: str = ""  # anchor, fingerprint, line, column and element of each citable unit (packed)
     root_line: int = 1
-    tokens: list[str] = field(default_factory=list)  # every token of every attribute, each side of a '#'
+    tokens: str = ""  # every token of every attribute, each side of a '#' (packed)
     asked: dict = field(default_factory=dict)  # register entry id -> its name when asked (None: no such entry)
     # A digest of the metadata and paragraphs, worked out once: what other pages show of the document
     # (cache.document_summary) is compared by it, without the metadata being written out again each build.
     shown_digest: str = ""
 
     def metadata_object(self) -> Metadata:
+        if isinstance(self.metadata, Metadata):
+            return self.metadata
         values = dict(self.metadata)
         values["withheld"] = Withheld(**{**values["withheld"],
                                          "agencies": [tuple(a) for a in values["withheld"]["agencies"]]})
         for name in ("hands", "senders", "recipients"):
             values[name] = [tuple(pair) for pair in values[name]]
-        return Metadata(**values)
+        self.metadata = Metadata(**values)  # held once: the dict is let go
+        return self.metadata
+
+    def named_entries(self) -> Iterator[tuple[str, int]]:
+        """Each entry the text names, with the number of passages naming it."""
+        words = unpacked(self.named)
+        return zip(words[::2], map(int, words[1::2]))
+
+    def citable_units(self) -> Iterator[tuple[str, str, int, int, str]]:
+        """Each citable unit with an xml:id: (anchor, fingerprint, line, column, element)."""
+        words = unpacked(self.citable)
+        for at in range(0, len(words), 5):
+            anchor, printed, line, column, element = words[at:at + 5]
+            yield anchor, printed, int(line), int(column), element
+
+    def as_json(self) -> dict:
+        kept = {name: value for name, value in vars(self).items() if name != "passages"}
+        if isinstance(self.metadata, Metadata):
+            kept["metadata"] = asdict(self.metadata)
+        return kept
 
 
 @dataclass
@@ -59,7 +95,7 @@ class FileFacts:
     id: str = ""
     kind: str = "document"
     includes: list[str] = field(default_factory=list)
-    ids: list[str] = field(default_factory=list)
+    ids: str = ""  # every xml:id it declares (packed)
     entities: list[dict] = field(default_factory=list)  # model.Entity without mentions
     documents: list[DocumentFacts] = field(default_factory=list)
     # The file's size, modification and change times, inode and how it was read (load.file_signature), taken
@@ -71,8 +107,7 @@ class FileFacts:
     def as_json(self) -> dict:
         # The facts are JSON already: no copy is made (dataclasses.asdict would copy every list and string).
         kept = {name: value for name, value in vars(self).items() if name != "fresh"}
-        return {**kept, "documents": [{name: value for name, value in vars(d).items() if name != "passages"}
-                                      for d in self.documents]}
+        return {**kept, "documents": [d.as_json() for d in self.documents]}
 
     @classmethod
     def from_json(cls, value) -> FileFacts | None:
@@ -80,6 +115,8 @@ class FileFacts:
         try:
             documents = [DocumentFacts(**d) for d in value["documents"]]
             facts = cls(**{**value, "documents": documents, "fresh": False})
+            if not all(isinstance(getattr(facts, name), str) for name in ("ids", "key")):
+                return None
             [Entity(**e) for e in facts.entities]
         except (TypeError, KeyError):
             return None

@@ -123,7 +123,6 @@ class Document:
     id: str = ""
     kind: str = "document"  # "document" (has a text) or "register" (a standOff of people, places, orgs)
     metadata: Metadata = field(default_factory=Metadata)
-    paragraph_ids: list[str] = field(default_factory=list)
     mentions: list[Entity] = field(default_factory=list)
     previous: Document | None = None
     next: Document | None = None
@@ -184,9 +183,15 @@ class Document:
         """The file as read: the document itself, or the file it was selected from."""
         return self.file or self
 
+    @property
+    def paragraph_ids(self) -> list[str]:
+        """The anchors of the document's paragraphs, in reading order, as its facts (facts.py) keep them."""
+        return self.facts.paragraph_ids.split() if self.facts is not None else []
+
     def paragraph_number(self, anchor: str) -> int:
         """The paragraph's position in the document, counted from 1 in reading order; 0 if it is none."""
-        return self.paragraph_ids.index(anchor) + 1 if anchor in self.paragraph_ids else 0
+        paragraphs = self.paragraph_ids
+        return paragraphs.index(anchor) + 1 if anchor in paragraphs else 0
 
 
 @dataclass

@@ -197,9 +197,10 @@ def _messages(document: Document, log) -> list[Diagnostic]:
 def add_citation_panels(root, document: Document, edition: Edition) -> None:
     """Give each paragraph, after its pilcrow, a ready citation of it: shown when the paragraph is the page's
     target (the pilcrow links there), so it needs no script; a script adds a copy button and the date."""
+    paragraphs = set(document.paragraph_ids)
     for paragraph in root.iterfind(".//*[@data-n][@id]"):
         anchor = paragraph.get("id")
-        if anchor not in document.paragraph_ids:
+        if anchor not in paragraphs:
             continue
         citation = cite.paragraph_citation(edition.config, document, anchor, edition.built)
         panel = etree.SubElement(paragraph, "span", {"class": "cite-panel", "data-pagefind-ignore": "all"})

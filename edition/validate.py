@@ -46,7 +46,7 @@ class IdIndex:
         self.asked: dict[str, str] = {}
         for document in documents:
             kept = document.file_facts
-            for value in kept.ids if kept is not None else document.root.xpath("//@xml:id"):
+            for value in kept.ids.split() if kept is not None else document.root.xpath("//@xml:id"):
                 self.places[value].append(document)
 
     def declarations(self, _context, value) -> float:

@@ -27,6 +27,7 @@ from conftest import ROOT
 from edition import cite
 from edition.build import read_valid_edition
 from edition.config import Config
+from edition.facts import DocumentFacts, packed
 from edition.model import Document, Edition, Metadata
 
 GOLDEN_CITATIONS = Path(__file__).resolve().parent / "golden" / "citations"
@@ -123,7 +124,8 @@ def test_golden_names_are_the_files_written() -> None:
 def document(metadata: Metadata, document_id: str = "note-1", paragraphs: list[str] | None = None) -> Document:
     return Document(path=Path(f"{document_id}.xml"), tree=etree.ElementTree(etree.Element("TEI")), source_lines=[],
                     id=document_id, metadata=metadata,
-                    paragraph_ids=paragraphs if paragraphs is not None else [f"{document_id}-p1"])
+                    facts=DocumentFacts(document_id, "document", paragraph_ids=packed(
+                        paragraphs if paragraphs is not None else [f"{document_id}-p1"])))
 
 
 def correspondence(**changes) -> Metadata:
