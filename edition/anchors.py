@@ -43,7 +43,7 @@ REGISTRY_HEADER = """\
 _CITABLE = {f"{{{TEI}}}{name}" for name in CITABLE_UNITS}
 
 
-@dataclass
+@dataclass(slots=True)  # one per paragraph of the edition: a million in a large one, so without a __dict__ each
 class Anchor:
     """An anchor in the texts as they are now."""
 
@@ -73,7 +73,7 @@ class Anchor:
         return f"{CITABLE_NAMES.get(self.kind, 'a passage')} ({self.id}) of {title}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One line of the registry."""
 

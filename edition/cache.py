@@ -118,7 +118,8 @@ class LastBuild:
         self.clean = clean
         self.state: State | None = None
         self.validations = Validations()
-        self.files: dict[str, str] = {}
+        self.files: set[str] = set()  # the files whose facts the state keeps
+        self.ids: dict[str, str] = {}  # the ids each file declared, as its kept facts say (when read)
         self.parsed = 0  # files this build parsed, for the lack of kept facts that still hold
 
     def read(self, site: Path) -> None:
@@ -132,19 +133,16 @@ class LastBuild:
 
     def facts(self, path: Path) -> FileFacts | None:
         """What the last build kept of the file (facts.py), if anything."""
-        kept = self.files.get(str(path))
-        return FileFacts.from_json(json.loads(kept)) if kept is not None else None
+        kept = self.state.facts(str(path)) if str(path) in self.files else None
+        facts = FileFacts.from_json(json.loads(kept)) if kept is not None else None
+        if facts is not None:
+            self.ids[str(path)] = facts.ids
+        return facts
 
     def ids_unchanged(self, files: list[Document]) -> bool:
         """Whether the edition has the files of the last build, each declaring the same xml:ids."""
-        if self.state is None or len(files) != len(self.files) or any(str(f.path) not in self.files for f in files):
-            return False
-        for file in files:
-            if file.file_facts.fresh:  # derived or re-signed this build: compared with what was kept
-                kept = self.facts(file.path)
-                if kept is None or kept.ids != file.file_facts.ids:
-                    return False
-        return True
+        return self.state is not None and len(files) == len(self.files) and \
+            all(self.ids.get(str(f.path)) == f.file_facts.ids for f in files)
 
     def pages(self, key: str) -> dict[str, tuple[str, list, list]]:
         """The pages of the last build, when it was made with the same edition key."""

@@ -71,9 +71,15 @@ class State:
         return {name: (digest, json.loads(files), json.loads(messages))
                 for name, digest, files, messages in self.connection.execute("SELECT * FROM pages")}
 
-    def files(self) -> dict[str, str]:
-        """Each file's facts (facts.FileFacts) as JSON text, to be read when asked for."""
-        return dict(self.connection.execute("SELECT path, facts FROM files"))
+    def files(self) -> set[str]:
+        """The path of each file whose facts are kept."""
+        return {path for path, in self.connection.execute("SELECT path FROM files")}
+
+    def facts(self, path: str) -> str | None:
+        """The file's facts (facts.FileFacts) as JSON text, read when asked for: a large edition's are never
+        all held at once."""
+        row = self.connection.execute("SELECT facts FROM files WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
 
     def validations(self) -> dict[str, tuple[str, str]]:
         """Each file's last validation: (its key, its diagnostics as JSON text), read in one query."""
