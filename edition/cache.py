@@ -82,6 +82,7 @@ class Summaries:
 
     def __init__(self) -> None:
         self._digests: dict[int, str] = {}
+        self._pointers: dict[str, str] = {}
 
     def of(self, document: Document | None) -> str:
         if document is None:
@@ -95,19 +96,26 @@ class Summaries:
             self._digests[id(entity)] = digest(entity_inputs(entity))
         return self._digests[id(entity)]
 
+    def pointer(self, token: str, edition: Edition) -> str:
+        """What a pointer to `token` finds: the documents holding it as an anchor, the register entry so named."""
+        if token not in self._pointers:
+            entity = edition.entities.get(token)
+            self._pointers[token] = digest([self.of(d) for d in edition.anchors.get(token, ())],
+                                           self.entity(entity) if entity is not None else "")
+        return self._pointers[token]
 
-def _pointed_to(document: Document, edition: Edition, summaries: Summaries) -> dict:
+
+def _pointed_to(document: Document, edition: Edition, summaries: Summaries) -> str:
     # Every token of every attribute, and each side of a '#', looked up as an anchor and as a register entry:
     # more than the stylesheet links, never less, so a page is remade whenever a target of its links changes,
-    # appears or goes.
-    found = {}
+    # appears or goes. An anchor of the document's own text alone stands for nothing its other inputs do not.
+    anchors, entities = edition.anchors, edition.entities
+    pointers = []
     for token in document.facts.tokens.split():
-        holders = edition.anchors.get(token)
-        entity = edition.entities.get(token)
-        if holders or entity:
-            found[token] = [[summaries.of(d) for d in holders or []],
-                            summaries.entity(entity) if entity else ""]
-    return found
+        holders = anchors.get(token)
+        if token in entities or holders and (len(holders) > 1 or holders[0] is not document):
+            pointers.append(f"{token} {summaries.pointer(token, edition)}")
+    return hashlib.sha256("\n".join(pointers).encode("utf-8")).hexdigest()
 
 
 class LastBuild:

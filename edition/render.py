@@ -243,6 +243,7 @@ def register_pages(edition: Edition, env: Environment, common: dict, cache: Cach
     """Per register (people, organisations, places): an alphabetical index, and a page per entry listing
     every passage that names it (read from `passages` only for the pages made anew)."""
     passages = passages or Passages()
+    summary = cache.summaries.of if cache is not None else lambda d: d.url
     pages = []
     for kind, folder in REGISTER_FOLDERS.items():
         entities = sorted((e for e in edition.entities.values() if e.kind == kind), key=lambda e: (e.sort_key, e.id))
@@ -255,7 +256,7 @@ def register_pages(edition: Edition, env: Environment, common: dict, cache: Cach
             html_page(env, "register.html", f"{folder}/index.html", common, heading=heading, entities=entries,
                       current=folder)]))
         for entity in entities:
-            naming = [[d.url, d.metadata.title, d.metadata.date_text, d.facts.passages_digest] for d in entity.named_in]
+            naming = [[summary(d), d.facts.passages_digest] for d in entity.named_in]
             pages.extend(remade(cache, entity.url, [entity_inputs(entity), naming], lambda entity=entity: [
                 entity_page(env, common, heading, folder, entity, passages)]))
     return pages
@@ -352,7 +353,8 @@ def _files(edition: Edition) -> list:
 def _archive_name(edition: Edition, document) -> str:
     # The file's path within the project (texts/secto-8.xml), so two files of one name in two folders differ.
     # The build read only files inside the project (build.outside_project).
-    relative = os.path.relpath(document.path, edition.config.project_dir)
+    path, project = str(document.path), f"{edition.config.project_dir}{os.sep}"
+    relative = path[len(project):] if path.startswith(project) else os.path.relpath(path, project)
     return Path(relative).as_posix() if not relative.startswith("..") else f"texts/{document.path.name}"
 
 
