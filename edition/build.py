@@ -340,6 +340,8 @@ def _stage_site(edition: Edition, cache: Cache, changed: list[Document], staging
                 result.report.extend(cache.messages(document.url))
         with stages.timing("render"):
             pages = renderer.rest()
+            bundles = search.document_bundles(edition.documents) if search_index else []
+            pages.extend(carried_bundles(bundles, cache))
             pages.append(Page(MANIFEST, cache.save()))
     except jinja2.TemplateError as exc:
         result.report.extend([template_problem(edition.config, exc)])
@@ -350,7 +352,12 @@ def _stage_site(edition: Edition, cache: Cache, changed: list[Document], staging
     def search_timed(folder: Path, final: Path) -> list[Diagnostic]:
         stages.end("write")  # the pages are written; the index is a stage of its own
         with stages.timing("search"):
-            return search.index_site(folder, final)
+            carried = {b.folder for b in bundles if cache.carried_over(b.folder)}
+            found = search.index_site(folder, final, [d.url for d in edition.documents], bundles, carried)
+            for bundle in bundles:
+                if bundle.folder not in carried:
+                    cache.keep_files(bundle.folder, files_below(folder, bundle.folder))
+            return found
 
     with stages.timing("write", total=len(pages)):
         staging.write(pages, stages.advance)
@@ -360,6 +367,22 @@ def _stage_site(edition: Edition, cache: Cache, changed: list[Document], staging
         return ExitCode.OUTPUT
     result.pages = staging.count
     return ExitCode.OK
+
+
+def carried_bundles(bundles: list[search.Bundle], cache: Cache) -> list[Page]:
+    """The files of each search bundle whose documents' pages are all as the last build made them, carried
+    over from the last site's index; the others are indexed again (search.py)."""
+    carried = []
+    for bundle in bundles:
+        inputs = [search.index_key(), bundle.name, [cache.digest_of(url) for url in bundle.documents]]
+        if cache.plan(bundle.folder, digest(inputs)):
+            carried.extend(Page(path, None, canonical) for path, canonical in cache.pages(bundle.folder))
+    return carried
+
+
+def files_below(site: Path, folder: str) -> list[str]:
+    """The files in `folder` of the site, as paths within the site."""
+    return sorted(path.relative_to(site).as_posix() for path in (site / folder).rglob("*") if path.is_file())
 
 
 def _stage_documents(edition: Edition, changed: list[Document], renderer: Renderer, staging: Staging,

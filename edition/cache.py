@@ -272,6 +272,18 @@ class Cache:
         self.entries[name]["pages"] = [[page.path, page.canonical] for page in pages]
         self.entries[name]["messages"] = [_row(d) for d in messages]
 
+    def digest_of(self, name: str) -> str:
+        """The digest of what `name` is made from in this build (planned already)."""
+        return self.entries[name]["digest"]
+
+    def keep_files(self, name: str, paths: list[str]) -> None:
+        """Note the files `name` was written as once the state is saved (a search bundle, indexed after the
+        pages are written): kept in the state, sealed with the site."""
+        self.entries[name]["pages"] = [[path, ""] for path in paths]
+        if self.last.state is not None:
+            entry = self.entries[name]
+            self.last.state.keep_page(name, entry["digest"], entry["pages"], entry["messages"])
+
     def messages(self, name: str) -> list[Diagnostic]:
         return [_diagnostic(row) for row in self.entries[name]["messages"]]
 

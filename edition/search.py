@@ -5,6 +5,15 @@ Pagefind reads the HTML the way a reader's browser gets it: only the parts of pa
 with the filters (`data-pagefind-filter`) and metadata (`data-pagefind-meta`) the templates put there. It
 writes the index and its JavaScript (`pagefind/pagefind.js`) beside the pages; site/static/search.js asks it.
 
+An edition of more than BUNDLE_SIZE documents has its documents indexed in bundles, consecutive years of
+at most BUNDLE_SIZE documents each, every bundle an index of its own in pagefind/bundles/<name>/; the other
+pages (the registers, the Markdown pages) are the main index in pagefind/, and search.js merges the bundles
+listed in pagefind/bundles.json into it when a reader searches. Pagefind so holds one bundle at a time,
+however large the edition, and a rebuild indexes again only the bundles whose documents changed (the others
+are carried over with the pages, build.py). A smaller edition is one index, as searching one index is better:
+Pagefind answers a word it does not hold with the longest prefix of it that it does hold ("mona" finds "M."),
+so that in merged indexes, a word found in one bundle also brings near misses from the others.
+
 Pagefind runs as a program that the `pagefind` Python package starts and talks to (its binary comes in the
 `pagefind_bin` wheel, so indexing needs no network). That package waits for ever for an answer from a
 program that has stopped, so every request here also watches the program, and a failure becomes a
@@ -16,12 +25,16 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import importlib.metadata
 import json
 import re
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from .diagnostics import Diagnostic, error
+from .model import VIEWS, Document, view_page
 
 # The folder of the index, below the site's root; search.js loads ../pagefind/pagefind.js from static/.
 FOLDER = "pagefind"
@@ -40,6 +53,64 @@ EXCLUDED = [
 ]
 
 
+BUNDLES = "bundles"  # below FOLDER
+BUNDLE_LIST = "bundles.json"  # in FOLDER: the bundles' folders, relative to it
+BUNDLE_SIZE = 5000
+# Folders of the site whose pages are not in the main index: the documents are in the bundles, and the
+# documents' lists, the stylesheets and the index itself have nothing to search.
+_NOT_MAIN = {"documents", "static", FOLDER}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Documents indexed together, by their addresses within the site (documents/<id>/)."""
+
+    name: str
+    documents: tuple[str, ...]
+
+    @property
+    def folder(self) -> str:
+        """Where its index is, within the site."""
+        return f"{FOLDER}/{BUNDLES}/{self.name}/"
+
+    @property
+    def pages(self) -> list[str]:
+        """The pages it indexes: each document's reading view."""
+        return [f"{url}{view_page(VIEWS[0])}" for url in self.documents]
+
+
+def index_key() -> str:
+    """What every bundle's index depends on besides its pages: Pagefind's version and what it leaves out."""
+    try:
+        version = importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        version = ""
+    return json.dumps([version, EXCLUDED])
+
+
+def document_bundles(documents: Iterable[Document]) -> list[Bundle]:
+    """The documents (in chronological order) in bundles of consecutive years, at most BUNDLE_SIZE documents
+    each (a year of more split in parts), so that a document added changes only its own year's bundle and
+    seldom the bundles' bounds; none when they are not more than BUNDLE_SIZE (one index holds them all)."""
+    by_year: dict[str, list[Document]] = {}
+    for document in documents:
+        year = document.metadata.date[:4]
+        by_year.setdefault(year if year.isdigit() else "undated", []).append(document)
+    if sum(map(len, by_year.values())) <= BUNDLE_SIZE:
+        return []
+    parts: list[tuple[str, list[Document]]] = []
+    for year, held in by_year.items():
+        parts.extend((year if start == 0 else f"{year}-{start // BUNDLE_SIZE + 1}", held[start:start + BUNDLE_SIZE])
+                     for start in range(0, len(held), BUNDLE_SIZE))
+    bundles: list[tuple[str, list[Document]]] = []
+    for name, held in parts:
+        if bundles and len(bundles[-1][1]) + len(held) <= BUNDLE_SIZE:
+            bundles[-1][1].extend(held)
+        else:
+            bundles.append((name, list(held)))
+    return [Bundle(name, tuple(d.url for d in held)) for name, held in bundles]
+
+
 class IndexFailure(Exception):
     """Pagefind could not build the index; the message says what happened."""
 
@@ -52,25 +123,34 @@ class Indexed:
     pages: int
 
 
-def index_site(site: Path, out: Path | None = None) -> list[Diagnostic]:
-    """Index the finished site in `site` for search; problems are reported at `out`, where it is published."""
+def index_site(site: Path, out: Path | None, documents: list[str], bundles: Iterable[Bundle] = (),
+               carried: Iterable[str] = ()) -> list[Diagnostic]:
+    """Index the finished site in `site` for search: the main index and each bundle (document_bundles) of the
+    `documents` (their addresses), but those `carried` over (named by folder) from the last site; problems are
+    reported at `out`, where it is published."""
     shown = out if out is not None else site
     try:
-        build_index(site)
+        build_index(site, documents, list(bundles), set(carried))
     except IndexFailure as failure:
         return [error(shown, 1, 1, "search-index",
                       f"the search index could not be built: {failure}; the previous site is unchanged")]
     return []
 
 
-def build_index(site: Path) -> Indexed:
-    """Index the pages of `site` with Pagefind and write the index to its `pagefind/` folder."""
+def build_index(site: Path, documents: list[str], bundles: list[Bundle],
+                carried: set[str] = frozenset()) -> Indexed:
+    """Index the pages of `site` with Pagefind: the documents of each bundle in its folder (but those whose
+    folder is `carried` over, already there), the other pages in the main index, `pagefind/`, with the
+    `documents` (their addresses) when there are no bundles."""
     site = site.resolve()
-    if (site / FOLDER).exists():
+    if (site / FOLDER).is_file() or (site / FOLDER / "pagefind-entry.json").exists():
         raise IndexFailure(f"a page of the site is at {FOLDER}/, where the search index goes: "
                            f"give that page another name")
-    files = _run(_index(site))
-    return Indexed(files=files, pages=indexed_pages(site))
+    main = main_pages(site) + ([] if bundles else Bundle("", tuple(documents)).pages)
+    files = _run(_index(site, main, [b for b in bundles if b.folder not in carried]))
+    listed = site / FOLDER / BUNDLE_LIST
+    listed.write_text(json.dumps([f"{BUNDLES}/{b.name}/" for b in bundles]) + "\n", encoding="utf-8")
+    return Indexed(files=files, pages=sum(indexed_pages(site / b.folder) for b in bundles) + indexed_pages(site / FOLDER))
 
 
 def _run(work):
@@ -84,9 +164,9 @@ def _run(work):
         return pool.submit(asyncio.run, work).result()
 
 
-def indexed_pages(site: Path) -> int:
-    """The number of pages in the index Pagefind wrote to `site`, as its entry file counts them."""
-    entry = site / FOLDER / "pagefind-entry.json"
+def indexed_pages(folder: Path) -> int:
+    """The number of pages in the index Pagefind wrote to `folder`, as its entry file counts them."""
+    entry = folder / "pagefind-entry.json"
     try:
         languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
         return sum(language["page_count"] for language in languages.values())
@@ -95,7 +175,23 @@ def indexed_pages(site: Path) -> int:
                            "reinstall edition with its dependencies (pip install 'pagefind[bin]') and build again")
 
 
-async def _index(site: Path) -> int:
+def main_pages(site: Path) -> list[str]:
+    """The pages outside the documents' folder (paths within the site): the main index holds them."""
+    pages = []
+    for folder, folders, files in os.walk(site):
+        if folder == str(site):
+            folders[:] = [f for f in folders if f not in _NOT_MAIN]
+        folders.sort()
+        relative = os.path.relpath(folder, site)
+        pages.extend(name if relative == "." else f"{Path(relative).as_posix()}/{name}"
+                     for name in sorted(files) if name.endswith(".html"))
+    return pages
+
+
+_AT_ONCE = 64  # pages sent to Pagefind before waiting for its answers
+
+
+async def _index(site: Path, main: list[str], bundles: list[Bundle]) -> int:
     # Imported here so that the rest of edition works, and says what is missing, without the package.
     try:
         from pagefind.index import IndexConfig
@@ -109,28 +205,35 @@ async def _index(site: Path) -> int:
         why = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
         raise IndexFailure(f"the Pagefind program could not be started ({why}): "
                            "install edition with its dependencies again (pip install 'pagefind[bin]')") from None
+    read = 0
     try:
-        # keep_index_url: results link to documents/<id>/index.html, as every link of the site does, so that
-        # they work on any server, not only those that serve a folder's index.html for its address.
-        index = await _answer(service, service.create_index(
-            IndexConfig(exclude_selectors=EXCLUDED, keep_index_url=True)), "starting")
-        read = await _answer(service, index.add_directory(str(site)), "reading the pages")
-        await _answer(service, index.write_files(output_path=str(site / FOLDER)), "writing the index")
-        await _written(site / FOLDER)
+        for pages, folder in [(main, FOLDER), *((b.pages, b.folder) for b in bundles)]:
+            # One index at a time, let go once written: Pagefind holds no more than a bundle.
+            index = await _answer(service, service.create_index(IndexConfig(exclude_selectors=EXCLUDED)), "starting")
+            for start in range(0, len(pages), _AT_ONCE):
+                # Each result links to the page's file (documents/<id>/index.html), as every link of the site
+                # does, so that it works on any server, not only those that serve a folder's index.html.
+                await _answer(service, asyncio.gather(*(
+                    index.add_html_file(content=(site / page).read_text(encoding="utf-8"), url=f"/{page}")
+                    for page in pages[start:start + _AT_ONCE])), "reading the pages")
+            read += len(pages)
+            await _answer(service, index.write_files(output_path=str(site / folder)), "writing the index")
+            await _answer(service, index.delete_index(), "writing the index")
+        await _written([site / FOLDER, *(site / b.folder for b in bundles)])
     finally:
         await _stop(service)
-    return int(read["page_count"])
+    return read
 
 
-async def _written(folder: Path, patience: float = 60.0) -> None:
-    """Wait until the index Pagefind is writing is on disk: its entry file readable and no file of the folder
-    growing. Pagefind answers "written" before its files are, and a program that ends on its input closing
-    may not finish them (seen under load as an empty pagefind-entry.json)."""
+async def _written(folders: list[Path], patience: float = 60.0) -> None:
+    """Wait until the indexes Pagefind is writing are on disk: each entry file readable and no file of the
+    folders growing. Pagefind answers "written" before its files are, and a program that ends on its input
+    closing may not finish them (seen under load as an empty pagefind-entry.json)."""
     loop = asyncio.get_running_loop()
     deadline, last, steady = loop.time() + patience, None, 0
     while loop.time() < deadline:
-        now = _sizes(folder)
-        steady = steady + 1 if now == last and _readable(folder / "pagefind-entry.json") else 0
+        now = [_sizes(folder) for folder in folders]
+        steady = steady + 1 if now == last and all(_readable(f / "pagefind-entry.json") for f in folders) else 0
         if steady >= 3:
             return
         last = now

@@ -3,6 +3,7 @@ against the built site served on 127.0.0.1), the failure of indexing as a failed
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -21,7 +22,7 @@ from lxml import etree, html
 
 from conftest import ROOT
 from edition import __version__, search
-from edition.build import read_valid_edition
+from edition.build import build, read_valid_edition
 from edition.render import environment, html_page
 
 TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
@@ -35,7 +36,8 @@ import { createRequire } from "node:module";
 const [pagefindJs, basePath, searchJs, term, filters] = process.argv.slice(2);
 const pagefind = await import(pagefindJs);
 await pagefind.options({ basePath });
-const { passages } = createRequire(import.meta.url)(searchJs);
+const { passages, mergeBundles } = createRequire(import.meta.url)(searchJs);
+await mergeBundles(pagefind, basePath);
 const found = await pagefind.search(term || null, { filters: JSON.parse(filters || "{}") });
 const results = [];
 for (const result of found.results) {
@@ -67,6 +69,7 @@ def bundled() -> dict:
     config, documents = edition.config, edition.documents
     return {
         "config": config,
+        "edition": edition,
         "documents": len(documents),
         "entities": len(edition.entities),
         "registers": len({entity.kind for entity in edition.entities.values()}),
@@ -80,27 +83,36 @@ def bundled() -> dict:
     }
 
 
-@pytest.fixture(scope="module")
-def served(site):
-    """The built site over HTTP on 127.0.0.1 (a free port), as search needs it; stopped after the tests."""
+@contextlib.contextmanager
+def serving(folder: Path):
+    """The folder over HTTP on 127.0.0.1 (a free port), as search needs it: its address; stopped after."""
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 @pytest.fixture(scope="module")
-def ask(site, served, tmp_path_factory):
-    """Search the built site through Pagefind's JavaScript API: (term, filters) -> {filters, results}."""
-    script = tmp_path_factory.mktemp("node") / "ask.mjs"
+def served(site):
+    """The built site over HTTP, for the module's tests."""
+    with serving(site) as address:
+        yield address
+
+
+def asking(site: Path, served: str, folder: Path):
+    """Search the site served at `served` through Pagefind's JavaScript API: (term, filters) -> {filters,
+    results}."""
+    script = folder / "ask.mjs"
     script.write_text(ASK)
     program = node()
 
@@ -115,6 +127,11 @@ def ask(site, served, tmp_path_factory):
     return query
 
 
+@pytest.fixture(scope="module")
+def ask(site, served, tmp_path_factory):
+    return asking(site, served, tmp_path_factory.mktemp("node"))
+
+
 def path_of(url: str, served: str) -> str:
     assert url.startswith(served + "/"), url
     return url[len(served) + 1:]
@@ -124,16 +141,58 @@ def test_the_build_indexes_every_searchable_page_and_nothing_else(site, bundled,
     assert (site / "pagefind" / "pagefind.js").is_file()
     assert list((site / "pagefind" / "index").glob("*.pf_index"))
     # The reading view of each document (not the diplomatic one), each register entry and each register's
-    # index, each Markdown page and the home page.
+    # index, each Markdown page and the home page: one index, as the edition is smaller than a bundle.
     expected = bundled["documents"] + bundled["entities"] + bundled["registers"] + bundled["markdown"]
-    written = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
-    assert sum(language["page_count"] for language in written["languages"].values()) == expected
+    assert page_count(site / "pagefind") == expected
+    assert json.loads((site / "pagefind" / "bundles.json").read_text()) == []
     # The same count from Pagefind's answer when the finished site is indexed again, without its index.
     again = tmp_path / "site"
     shutil.copytree(site, again, ignore=shutil.ignore_patterns("pagefind"))
-    indexed = search.build_index(again)
+    indexed = search.build_index(again, [d.url for d in bundled["edition"].documents], [])
     assert indexed.pages == expected
-    assert indexed.files == len(list(again.rglob("*.html")))
+    outside = [p for p in again.rglob("*.html") if p.relative_to(again).parts[0] not in ("documents", "static")]
+    assert indexed.files == len(outside) + bundled["documents"]
+
+
+def page_count(index: Path) -> int:
+    written = json.loads((index / "pagefind-entry.json").read_text())
+    return sum(language["page_count"] for language in written["languages"].values())
+
+
+def test_a_larger_edition_is_indexed_in_bundles_and_a_rebuild_indexes_again_only_the_changed_one(
+        tmp_path, monkeypatch):
+    # Bundles of at most two documents: the bundled edition's five (1962 to 1971) make three.
+    monkeypatch.setattr(search, "BUNDLE_SIZE", 2)
+    project = tmp_path / "edition"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
+        ".git", "_site", ".ci", "tests", "node_modules", "test-artifacts", "*.egg-info", "__pycache__"))
+    site = project / "_site"
+    assert build(project, site).exit_code == 0
+    assert json.loads((site / "pagefind" / "bundles.json").read_text()) == \
+        ["bundles/1962/", "bundles/1964/", "bundles/1971/"]
+    assert [page_count(site / "pagefind" / "bundles" / name) for name in ("1962", "1964", "1971")] == [2, 2, 1]
+
+    def entries() -> dict[str, int]:  # each bundle's entry file, by its inode: the same file carried over
+        return {path.parent.name: path.stat().st_ino
+                for path in (site / "pagefind" / "bundles").glob("*/pagefind-entry.json")}
+
+    first = entries()
+    secto = project / "texts" / "secto-8.xml"
+    secto.write_text(secto.read_text(encoding="utf-8").replace("MONA LISA", "MONA LISA ZEPHYRQUIX", 1),
+                     encoding="utf-8")
+    assert build(project, site).exit_code == 0
+    second = entries()
+    assert sorted(second) == sorted(first)
+    assert [name for name in first if first[name] != second[name]] == ["1962"]
+    assert build(project, site).exit_code == 0
+    assert entries() == second  # nothing changed: every bundle carried over
+    with serving(site) as address:
+        ask = asking(site, address, tmp_path)
+        found = ask("zephyrquix")["results"]
+        assert [path_of(r["url"], address) for r in found] == [SECTO]
+        # One search and one set of filters over the main index and every bundle.
+        assert ask()["filters"]["year"] == {"1962": 1, "1963": 1, "1964": 1, "1965": 1, "1971": 1}
+        assert path_of(ask("Mikoyan")["results"][0]["url"], address).startswith("people/")
 
 
 def test_mona_lisa_leads_to_its_paragraph_of_secto_8(ask, served, site):

@@ -78,8 +78,23 @@
     });
   }
 
+  // The documents are indexed in bundles (pagefind/bundles/<name>/, listed in pagefind/bundles.json), merged
+  // here into the main index, so that one search and one set of filters cover them all. Pagefind links their
+  // results from the folder above pagefind/, as it does the main index's.
+  function mergeBundles(loaded, mainUrl) {
+    var listUrl = new URL("bundles.json", mainUrl).href;
+    return fetch(listUrl).then(function (answer) {
+      if (!answer.ok) throw new Error("pagefind/bundles.json: " + answer.status);
+      return answer.json();
+    }).then(function (bundles) {
+      return Promise.all(bundles.map(function (folder) {
+        return loaded.mergeIndex(new URL(folder, listUrl).href);
+      }));
+    });
+  }
+
   if (typeof module === "object" && module.exports) {
-    module.exports = { passages: passages, BLOCKS: BLOCKS };
+    module.exports = { passages: passages, mergeBundles: mergeBundles, BLOCKS: BLOCKS };
   }
   if (typeof document === "undefined") return;
 
@@ -97,6 +112,7 @@
   var indexUrl = new URL("../pagefind/pagefind.js", script.src).href;
 
   var pagefind = null;
+
   var asked = 0; // the number of the latest search; older answers are dropped
   var found = []; // the results of the latest search
   var shown = 0;
@@ -271,6 +287,8 @@
   say("Loading the search index…");
   import(indexUrl).then(function (loaded) {
     pagefind = loaded;
+    return mergeBundles(pagefind, indexUrl);
+  }).then(function () {
     return pagefind.filters();
   }).then(function (available) {
     var params = new URLSearchParams(location.search);
