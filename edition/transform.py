@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import posixpath
+import threading
 from functools import lru_cache
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
@@ -62,15 +63,36 @@ def transformed(edition: Edition, documents: list[Document] | None = None,
 _forked: dict = {}  # the edition, as each forked worker inherits it from the build
 
 
+# Documents handed to the workers at a time, and the most whose HTML may wait for the build to take it: the
+# workers transform faster than the build renders and writes, and without a bound, the HTML of a large
+# edition would pile up in memory (tens of gigabytes at 100,000 documents).
+CHUNK = 4
+IN_FLIGHT = 16
+
+
 def _transform_in_workers(edition: Edition, indexes: list[int], processes: int):
     # Forked workers share the parsed edition with the build (copy-on-write) and the stylesheet compiled
     # before the fork, so nothing but each document's number goes out and its HTML comes back, in order, as
     # each is done.
     stylesheet()
     _forked["edition"] = edition
+    window, stopped = threading.Semaphore(processes * IN_FLIGHT), threading.Event()
+
+    def handed_out():  # read by the pool's own thread, which waits here while the window is full
+        for index in indexes:
+            while not window.acquire(timeout=0.1):
+                if stopped.is_set():
+                    return
+            yield index
+
     try:
         with mp.get_context("fork").Pool(processes) as pool:
-            yield from pool.imap(_forked_document_views, indexes, chunksize=max(1, len(indexes) // (processes * 8)))
+            try:
+                for result in pool.imap(_forked_document_views, handed_out(), chunksize=CHUNK):
+                    yield result
+                    window.release()
+            finally:  # before the pool is ended, which waits for its thread to stop waiting on the window
+                stopped.set()
     finally:
         _forked.clear()
 
