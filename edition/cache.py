@@ -152,7 +152,7 @@ class LastBuild:
         return self.state is not None and len(files) == len(self.files) and \
             all(self.ids.get(str(f.path)) == f.file_facts.ids for f in files)
 
-    def pages(self, key: str) -> dict[str, tuple[str, list, list]]:
+    def pages(self, key: str) -> dict[str, tuple[str, str, str]]:
         """The pages of the last build, when it was made with the same edition key."""
         return self.state.pages() if self.state is not None and self.state.key == key else {}
 
@@ -222,6 +222,10 @@ def _schemas_key() -> str:
     return hashed.hexdigest()
 
 
+def _text(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _row(diagnostic: Diagnostic) -> list:
     return [str(diagnostic.path), diagnostic.line, diagnostic.col, diagnostic.level.value, diagnostic.code,
             diagnostic.message]
@@ -242,20 +246,22 @@ class Cache:
         self.key = key
         self.last = last
         self.before = last.pages(key)
-        self.entries: dict[str, dict] = {}
+        # name -> [digest, files, messages], the last two as JSON text (as the state keeps them): a large
+        # edition has one entry a document, held for the whole build.
+        self.entries: dict[str, list[str]] = {}
         self.carried: set[str] = set()
         self.summaries = Summaries()
 
     def plan(self, name: str, inputs_digest: str) -> bool:
         """Note what `name` (a document, a list, a register page) is made from in this build; True when the last
         build made it from the same and its files are all still in the site, so they can be carried over."""
-        self.entries[name] = {"digest": inputs_digest, "pages": [], "messages": []}
+        self.entries[name] = [inputs_digest, "[]", "[]"]
         before = self.before.get(name)
         site = str(self.out)  # strings, not Paths: a large edition's rebuild looks for tens of thousands of files
         if before is None or before[0] != inputs_digest or \
-                not all(os.path.isfile(f"{site}/{path}") for path, _ in before[1]):
+                not all(os.path.isfile(f"{site}/{path}") for path, _ in json.loads(before[1])):
             return False
-        self.entries[name] = {"digest": inputs_digest, "pages": before[1], "messages": before[2]}
+        self.entries[name] = [inputs_digest, before[1], before[2]]
         self.carried.add(name)
         return True
 
@@ -264,41 +270,40 @@ class Cache:
 
     def pages(self, name: str) -> list[tuple[str, str]]:
         """The (path, canonical address) of each file of `name`."""
-        return [(path, canonical) for path, canonical in self.entries[name]["pages"]]
+        return [(path, canonical) for path, canonical in json.loads(self.entries[name][1])]
 
     def made(self, name: str, pages: list, messages: list[Diagnostic] = ()) -> None:
         """Note the pages (render.Page) `name` was written as, and what the stylesheet said of it (said again
         when the files are carried over, so a warning is not lost on a rebuild)."""
-        self.entries[name]["pages"] = [[page.path, page.canonical] for page in pages]
-        self.entries[name]["messages"] = [_row(d) for d in messages]
+        self.entries[name][1:] = [_text([[page.path, page.canonical] for page in pages]),
+                                  _text([_row(d) for d in messages])]
 
     def digest_of(self, name: str) -> str:
         """The digest of what `name` is made from in this build (planned already)."""
-        return self.entries[name]["digest"]
+        return self.entries[name][0]
 
     def keep_files(self, name: str, paths: list[str]) -> None:
         """Note the files `name` was written as once the state is saved (a search bundle, indexed after the
         pages are written): kept in the state, sealed with the site."""
-        self.entries[name]["pages"] = [[path, ""] for path in paths]
+        self.entries[name][1] = _text([[path, ""] for path in paths])
         if self.last.state is not None:
-            entry = self.entries[name]
-            self.last.state.keep_page(name, entry["digest"], entry["pages"], entry["messages"])
+            self.last.state.keep_page(name, *self.entries[name])
 
     def messages(self, name: str) -> list[Diagnostic]:
-        return [_diagnostic(row) for row in self.entries[name]["messages"]]
+        return [_diagnostic(row) for row in json.loads(self.entries[name][2])]
 
     def save(self) -> str:
         """Keep in the state what changed: the pages made anew, the facts of the files read anew, and forget
         what is gone; return the site's note of the state (state.MANIFEST)."""
         state = self.last.state
-        pages = {name: entry["digest"] for name, entry in self.entries.items()}
+        pages = {name: entry[0] for name, entry in self.entries.items()}
         files = {str(file.path): file.key for file in self.files}
         token = state_token(pages, files)
         if state is None:
             return manifest_text(token)
         for name, entry in self.entries.items():
             if name not in self.carried:
-                state.keep_page(name, entry["digest"], entry["pages"], entry["messages"])
+                state.keep_page(name, *entry)
         state.forget("pages", "name", [name for name in self.before if name not in self.entries])
         for file in self.files:
             if file.file_facts is not None and (file.file_facts.fresh or str(file.path) not in self.last.files):

@@ -15,7 +15,7 @@ from . import foreign
 from .anchors import citable_units
 from .config import Config
 from .facts import (Consulted, DocumentFacts, FileFacts, answers_hold, entity_facts, entity_from_facts, packed,
-                    unpacked)
+                    shared_metadata, unpacked)
 from .ids import CITABLE_NAMES, CITABLE_UNITS
 from .model import NS, TEI, XML_ID, Document, Edition, Entity, Mention, Metadata, Withheld
 
@@ -90,7 +90,7 @@ def document_facts(document: Document, entities: dict[str, Entity]) -> DocumentF
     passages = passage_mentions(document, paragraphs)
     return DocumentFacts(
         id=document.id, kind=document.kind, selected=document.file is not None and not document.volume,
-        volume=document.volume, metadata=metadata, paragraph_ids=packed(paragraphs),
+        volume=document.volume, metadata=shared_metadata(metadata), paragraph_ids=packed(paragraphs),
         named=packed(named_entries(passages)), passages_digest=passages_digest(passages), passages=passages,
         text_ids=packed(text_ids(document)), citable=packed(word for unit in citable_units(document) for word in unit),
         root_line=document.root.sourceline or 1, tokens=packed(attribute_tokens(document)),

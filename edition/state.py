@@ -66,9 +66,10 @@ class State:
         """The edition key (cache.edition_key) of the last build."""
         return _meta(self.connection, "key")
 
-    def pages(self) -> dict[str, tuple[str, list, list]]:
-        """Each page's (digest, [[path, canonical]], messages) as the last build made it."""
-        return {name: (digest, json.loads(files), json.loads(messages))
+    def pages(self) -> dict[str, tuple[str, str, str]]:
+        """Each page's (digest, [[path, canonical]], messages) as the last build made it, the last two as JSON
+        text, read when needed."""
+        return {name: (digest, files, messages)
                 for name, digest, files, messages in self.connection.execute("SELECT * FROM pages")}
 
     def files(self) -> set[str]:
@@ -97,9 +98,9 @@ class State:
             "SELECT path, document, anchor, snippet, place FROM mentions WHERE entity = ? ORDER BY path, document, seq",
             (entity,)).fetchall()
 
-    def keep_page(self, name: str, digest: str, files: list, messages: list) -> None:
-        self.connection.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
-                                (name, digest, _json(files), _json(messages)))
+    def keep_page(self, name: str, digest: str, files: str, messages: str) -> None:
+        """A page's digest, its files and messages (JSON text, as `pages` gives them)."""
+        self.connection.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", (name, digest, files, messages))
 
     def keep_validation(self, path: str, key: str, diagnostics: list, asked: dict) -> None:
         self.connection.execute("INSERT OR REPLACE INTO validations VALUES (?, ?, ?, ?)",
