@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Iterator, Protocol
 
 import jinja2
 from lxml import etree
@@ -114,6 +114,9 @@ def outside_project(path: Path, project_dir: Path, folders: dict[Path, bool] | N
 # The stage in which each document changed since the last build is transformed, rendered and written, one
 # after the other, so that no more than a few documents' pages are in memory at once.
 DOCUMENTS = "documents"
+# The stage in which the other pages are made and written, one after the other, so that a large edition's
+# lists and register pages are not all in memory at once.
+PAGES = "pages"
 
 
 class Stages:
@@ -143,7 +146,7 @@ class Stages:
         if name not in self._running:
             return
         seconds = time.perf_counter() - self._running.pop(name)
-        if name != DOCUMENTS:  # the documents' stage is the sum of three, counted each on its own (`adding`)
+        if name not in (DOCUMENTS, PAGES):  # each the sum of others, counted each on its own (`adding`)
             self.seconds[name] = self.seconds.get(name, 0.0) + seconds
         if self.progress is not None:
             self.progress.finish(name, seconds)
@@ -338,11 +341,11 @@ def _stage_site(edition: Edition, cache: Cache, changed: list[Document], staging
         for document in edition.documents:
             if cache.carried_over(document.url):  # what the stylesheet said of it last time still holds
                 result.report.extend(cache.messages(document.url))
-        with stages.timing("render"):
-            pages = renderer.rest()
-            bundles = search.document_bundles(edition.documents) if search_index else []
-            pages.extend(carried_bundles(bundles, cache))
-            pages.append(Page(MANIFEST, cache.save()))
+        with stages.timing(PAGES):
+            _stage_pages(renderer.rest(), staging, stages)
+            with stages.adding("render"):
+                bundles = search.document_bundles(edition.documents) if search_index else []
+                pages = [*carried_bundles(bundles, cache), Page(MANIFEST, cache.save())]
     except jinja2.TemplateError as exc:
         result.report.extend([template_problem(edition.config, exc)])
     if result.report.errors:
@@ -360,13 +363,25 @@ def _stage_site(edition: Edition, cache: Cache, changed: list[Document], staging
             return found
 
     with stages.timing("write", total=len(pages)):
-        staging.write(pages, stages.advance)
+        staging.write(pages)
         result.report.extend(staging.complete(resources.STATIC, finish=search_timed if search_index else None,
                                               seal=cache.last.seal))
     if staging.discarded:  # the search index failed: the inputs are fine, the site could not be completed
         return ExitCode.OUTPUT
     result.pages = staging.count
     return ExitCode.OK
+
+
+def _stage_pages(pages: Iterator[Page], staging: Staging, stages: Stages) -> None:
+    """Write each of the other pages (lists, registers, carried over) as soon as it is made, and let it go."""
+    while True:
+        with stages.adding("render"):
+            page = next(pages, None)
+        if page is None:
+            return
+        with stages.adding("write"):
+            staging.write([page])
+        stages.advance(1)
 
 
 def carried_bundles(bundles: list[search.Bundle], cache: Cache) -> list[Page]:

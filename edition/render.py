@@ -7,7 +7,7 @@ import os
 from html import escape
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markdown_it import MarkdownIt
@@ -114,7 +114,7 @@ def render(edition: Edition, cache: Cache | None = None) -> tuple[list[Page], li
     renderer = Renderer(edition, cache)
     pages = [page for document in edition.documents if not (cache is not None and cache.carried_over(document.url))
              for page in renderer.document(document)]
-    return pages + renderer.rest(), renderer.diagnostics
+    return pages + list(renderer.rest()), renderer.diagnostics
 
 
 class Renderer:
@@ -139,29 +139,34 @@ class Renderer:
         self.canonicals.extend(page.canonical for page in made if page.canonical)
         return made
 
-    def rest(self) -> list[Page]:
-        """Every page but those `document` made."""
+    def rest(self) -> Iterator[Page]:
+        """Every page but those `document` made, each as soon as it is made: a large edition's lists and
+        register pages (tens of megabytes each) are not all held at once."""
+        canonicals = list(self.canonicals)
+        for page in self._lists_and_registers():
+            if page.canonical:
+                canonicals.append(page.canonical)
+            yield page
+        yield from furniture_pages(self.edition, self.env, self.common, canonicals)
+
+    def _lists_and_registers(self) -> Iterator[Page]:
         edition, env, common, cache = self.edition, self.env, self.common, self.cache
-        pages = []
         home = self.markdown_pages.get("index")
-        pages.append(html_page(env, "home.html", "index.html", common, body=home["html"] if home else "",
-                               documents=edition.documents, current="home"))
+        yield html_page(env, "home.html", "index.html", common, body=home["html"] if home else "",
+                        documents=edition.documents, current="home")
         for slug, page in self.markdown_pages.items():
             if slug != "index":
-                pages.append(html_page(env, "page.html", f"{slug}/index.html", common, page=page, current=slug))
-        pages.extend(document_list_pages(edition, env, common, cache))
-        pages.append(Page(DOCUMENTS_JSON, documents_json(edition)))
-        pages.extend(remade(cache, EDITION_ZIP, [[_archive_name(edition, f), f.key] for f in _files(edition)],
-                            lambda: [Page(EDITION_ZIP, lambda file, last: write_edition_zip(edition, file, last))]))
+                yield html_page(env, "page.html", f"{slug}/index.html", common, page=page, current=slug)
+        yield from document_list_pages(edition, env, common, cache)
+        yield Page(DOCUMENTS_JSON, documents_json(edition))
+        yield from remade(cache, EDITION_ZIP, [[_archive_name(edition, f), f.key] for f in _files(edition)],
+                          lambda: [Page(EDITION_ZIP, lambda file, last: write_edition_zip(edition, file, last))])
         for document in edition.documents:
             if cache is not None and cache.carried_over(document.url):
-                pages.extend(carried_pages(cache, document.url))
-        pages.extend(departed_document_pages(edition, env, common))
-        pages.extend(register_pages(edition, env, common, cache, Passages(cache.last.state if cache else None)))
-        pages.append(html_page(env, "search.html", "search/index.html", common, current="search"))
-        canonicals = self.canonicals + [page.canonical for page in pages if page.canonical]
-        pages.extend(furniture_pages(edition, env, common, canonicals))
-        return pages
+                yield from carried_pages(cache, document.url)
+        yield from departed_document_pages(edition, env, common)
+        yield from register_pages(edition, env, common, cache, Passages(cache.last.state if cache else None))
+        yield html_page(env, "search.html", "search/index.html", common, current="search")
 
 
 def document_pages(edition: Edition, env: Environment, common: dict, document: Document) -> list[Page]:
@@ -239,12 +244,11 @@ def site_menu(edition: Edition, markdown_pages: dict) -> tuple[list[dict], list[
 
 
 def register_pages(edition: Edition, env: Environment, common: dict, cache: Cache | None = None,
-                   passages: Passages | None = None) -> list[Page]:
+                   passages: Passages | None = None) -> Iterator[Page]:
     """Per register (people, organisations, places): an alphabetical index, and a page per entry listing
     every passage that names it (read from `passages` only for the pages made anew)."""
     passages = passages or Passages()
     summary = cache.summaries.of if cache is not None else lambda d: d.url
-    pages = []
     for kind, folder in REGISTER_FOLDERS.items():
         entities = sorted((e for e in edition.entities.values() if e.kind == kind), key=lambda e: (e.sort_key, e.id))
         if not entities:
@@ -252,14 +256,13 @@ def register_pages(edition: Edition, env: Environment, common: dict, cache: Cach
         heading = REGISTER_TITLES[kind]
         entries = [{"entity": e, "initial": (e.sort_key[:1] or "#").upper()} for e in entities]
         listed = [[entity_inputs(e), e.passages] for e in entities]
-        pages.extend(remade(cache, f"{folder}/", listed, lambda: [
+        yield from remade(cache, f"{folder}/", listed, lambda: [
             html_page(env, "register.html", f"{folder}/index.html", common, heading=heading, entities=entries,
-                      current=folder)]))
+                      current=folder)])
         for entity in entities:
             naming = [[summary(d), d.facts.passages_digest] for d in entity.named_in]
-            pages.extend(remade(cache, entity.url, [entity_inputs(entity), naming], lambda entity=entity: [
-                entity_page(env, common, heading, folder, entity, passages)]))
-    return pages
+            yield from remade(cache, entity.url, [entity_inputs(entity), naming], lambda entity=entity: [
+                entity_page(env, common, heading, folder, entity, passages)])
 
 
 def entity_page(env: Environment, common: dict, heading: str, folder: str, entity: Entity,
@@ -372,19 +375,19 @@ def documents_json(edition: Edition) -> str:
     } for d in edition.documents], ensure_ascii=False, indent=2) + "\n"
 
 
-def document_list_pages(edition: Edition, env: Environment, common: dict, cache: Cache | None = None) -> list[Page]:
+def document_list_pages(edition: Edition, env: Environment, common: dict,
+                        cache: Cache | None = None) -> Iterator[Page]:
     lists = document_lists(edition)
     filters = _filters(lists)
     shown = [[facet, [[option.path, option.label, len(option.documents)] for option in options]]
              for facet, options in filters]
-    pages = []
     for current in lists:
-        inputs = [current.path, current.facet, current.label, shown, [cache.summaries.of(d) for d in current.documents] if cache else []]
-        pages.extend(remade(cache, current.path, inputs, lambda current=current: [
+        inputs = [current.path, current.facet, current.label, shown,
+                  [cache.summaries.of(d) for d in current.documents] if cache else []]
+        yield from remade(cache, current.path, inputs, lambda current=current: [
             html_page(env, "documents.html", f"{current.path}index.html", common, current_list=current,
                       filters=filters, groups=_by_year_and_month(current.documents), documents=current.documents,
-                      current="documents")]))
-    return pages
+                      current="documents")])
 
 
 def _filters(lists: list[DocumentList]) -> list[tuple[str, list[DocumentList]]]:

@@ -396,3 +396,25 @@ def test_a_rebuild_reads_no_file_whose_signature_is_unchanged_and_sees_every_wri
     assert changed.stat().st_size == stat.st_size
     rebuilt = rebuild_and_compare(project, tmp_path, "same-size")
     assert rebuilt.remade == 1 and rebuilt.parsed == 1
+
+
+def test_the_lists_and_register_pages_are_written_one_by_one_as_they_are_made(tmp_path, monkeypatch):
+    # A large edition's lists and entry pages are tens of megabytes each: none waits in memory for the others.
+    import edition.build
+    import edition.render
+
+    events = []
+    html_page, write = edition.render.html_page, edition.build.Staging.write
+    monkeypatch.setattr(edition.render, "html_page",
+                        lambda env, template, path, *args, **kwargs: events.append(("made", path))
+                        or html_page(env, template, path, *args, **kwargs))
+    monkeypatch.setattr(edition.build.Staging, "write", lambda staging, pages, *args: events.extend(
+        ("written", page.path) for page in pages) or write(staging, pages, *args))
+    project = tmp_path / "edition"
+    generate(project, 6, seed=7)
+    assert build(project, project / "_site", search_index=False).exit_code == 0
+    lists = [path for what, path in events if what == "made" and path.startswith(("documents/index", "people/"))]
+    assert len(lists) > 3
+    for path in lists:
+        made = events.index(("made", path))
+        assert events[made + 1] == ("written", path), f"{path} was not written before the next page was made"
