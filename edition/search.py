@@ -28,6 +28,8 @@ import contextlib
 import importlib.metadata
 import json
 import re
+import shutil
+import tempfile
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,15 +182,12 @@ def main_pages(site: Path) -> list[str]:
     pages = []
     for folder, folders, files in os.walk(site):
         if folder == str(site):
-            folders[:] = [f for f in folders if f not in _NOT_MAIN]
+            folders[:] = [f for f in folders if f not in _NOT_MAIN and not f.startswith(".")]
         folders.sort()
         relative = os.path.relpath(folder, site)
         pages.extend(name if relative == "." else f"{Path(relative).as_posix()}/{name}"
                      for name in sorted(files) if name.endswith(".html"))
     return pages
-
-
-_AT_ONCE = 64  # pages sent to Pagefind before waiting for its answers
 
 
 async def _index(site: Path, main: list[str], bundles: list[Bundle]) -> int:
@@ -208,21 +207,40 @@ async def _index(site: Path, main: list[str], bundles: list[Bundle]) -> int:
     read = 0
     try:
         for pages, folder in [(main, FOLDER), *((b.pages, b.folder) for b in bundles)]:
-            # One index at a time, let go once written: Pagefind holds no more than a bundle.
-            index = await _answer(service, service.create_index(IndexConfig(exclude_selectors=EXCLUDED)), "starting")
-            for start in range(0, len(pages), _AT_ONCE):
-                # Each result links to the page's file (documents/<id>/index.html), as every link of the site
-                # does, so that it works on any server, not only those that serve a folder's index.html.
-                await _answer(service, asyncio.gather(*(
-                    index.add_html_file(content=(site / page).read_text(encoding="utf-8"), url=f"/{page}")
-                    for page in pages[start:start + _AT_ONCE])), "reading the pages")
-            read += len(pages)
-            await _answer(service, index.write_files(output_path=str(site / folder)), "writing the index")
+            # One index at a time, let go once written: Pagefind holds no more than a bundle. Its pages are
+            # read by Pagefind itself from a folder of links to them (the package answers one request per
+            # tenth of a second, so sending them one by one would take a second for every ten pages).
+            with _linked(site, pages) as linked:
+                # keep_index_url: results link to documents/<id>/index.html, as every link of the site does, so
+                # that they work on any server, not only those that serve a folder's index.html.
+                index = await _answer(service, service.create_index(
+                    IndexConfig(exclude_selectors=EXCLUDED, keep_index_url=True)), "starting")
+                answer = await _answer(service, index.add_directory(str(linked)), "reading the pages")
+                read += int(answer["page_count"])
+                await _answer(service, index.write_files(output_path=str(site / folder)), "writing the index")
             await _answer(service, index.delete_index(), "writing the index")
         await _written([site / FOLDER, *(site / b.folder for b in bundles)])
     finally:
         await _stop(service)
     return read
+
+
+@contextlib.contextmanager
+def _linked(site: Path, pages: list[str]):
+    """A hidden folder in the site holding the pages at their paths, as links to the site's files (copies
+    where the file system has no links); removed after, or with the unfinished site if the build is killed."""
+    folder = Path(tempfile.mkdtemp(prefix=".pages-", dir=site))
+    try:
+        for page in pages:
+            target = folder / page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(site / page, target)
+            except OSError:
+                shutil.copyfile(site / page, target)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def _written(folders: list[Path], patience: float = 60.0) -> None:
