@@ -142,7 +142,8 @@ def main() -> None:
             generate(project, n)
             reports.append(run_corpus(f"synthetic, {n} documents", project, arguments.processes))
             print_report(reports[-1])
-            shutil.rmtree(project.parent)
+            # ignore_errors: the last site may still be being removed by the process its rebuild started
+            shutil.rmtree(project.parent, ignore_errors=True)
     if arguments.json:
         arguments.json.write_text(json.dumps(reports, indent=2))
 
