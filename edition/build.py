@@ -15,17 +15,18 @@ from typing import Callable, Iterator, Protocol
 import jinja2
 from lxml import etree
 
-from . import anchors, checktext, resources, search
+from . import anchors, checktext, resources, search, workers
 from .config import CONFIG_NAME, Config, load_config
 from .diagnostics import Diagnostic, ExitCode, Level, Report, error
 from .enrich import document_facts, edition_entities, enrich, file_facts
 from .load import (ChangedFile, Reading, attach_reader, expand_paths, file_signature, held_documents, load_document,
                    read_known, select_documents)
-from .model import XML_ID, Document, Edition
+from .facts import shared_metadata
+from .model import XML_ID, Document, Edition, Metadata
 from .cache import Cache, LastBuild, digest, document_inputs, edition_key
 from .render import LIST_FOLDERS, Page, Renderer
 from .state import MANIFEST, StateBusy
-from .transform import transformed
+from .transform import transformed_and_made
 from .validate import Validator, validate_documents, validate_files
 from .write import OutputError, Staging
 
@@ -206,36 +207,67 @@ def read_valid_edition(project_dir: Path, stages: Stages | None = None, last: La
 def validate_and_derive(files: list[Document], config: Config, stages: Stages,
                         last: LastBuild | None) -> list[Diagnostic]:
     """Validate each file, and derive the facts of the documents of each valid file parsed this build, with
-    its tree read once for both and let go after (a file whose validation is remembered is not read)."""
+    its tree read once for both (on the workers, workers.py, for a large edition). A file whose validation is
+    remembered, and whose documents' facts were kept, is not read."""
     if last is not None:
         last.validations.ids_hold = last.ids_unchanged(files)
     validator = Validator(files, config, remembered=last.validations if last else None)
     problems = list(validator.setting_problems)
     entities = edition_entities(files)
-    for file in files:
-        found = validator.check(file)
-        problems.extend(found)
-        if not file.file_facts.documents and not any(d.level is Level.ERROR for d in found):
+    recalled = [validator.recall(file) for file in files]
+    unknown = [n for n, file in enumerate(files) if recalled[n] is None or not file.file_facts.documents]
+    checked = workers.in_order(lambda n: checked_file(files[n], validator, recalled[n], entities, config), unknown)
+    for n, file in enumerate(files):
+        found = recalled[n]
+        if found is None or not file.file_facts.documents:
+            validated, asked, derived = next(checked)
+            if found is None:
+                found = validated
+                validator.keep(file, found, asked)
             with stages.adding("enrich"):
-                problems.extend(derive_facts(file, entities, config, last))
-        file.reader.release_all()
+                problems.extend(keep_facts(file, derived, last))
+        problems.extend(found)
         stages.advance(1)
     return problems
 
 
-def derive_facts(file: Document, entities: dict, config: Config, last: LastBuild | None) -> list[Diagnostic]:
-    """The facts of each document the file holds (enrich.document_facts), kept in its file's facts; their
-    passages kept in the build's state."""
+def checked_file(file: Document, validator: Validator, recalled: list[Diagnostic] | None, entities: dict,
+                 config: Config) -> tuple[list[Diagnostic] | None, dict[str, str], list | Diagnostic | None]:
+    """A file validated anew (unless its validation was `recalled`), what its rules asked, and the facts of
+    the documents it holds when it is valid and they are not known (or why they cannot be derived)."""
+    found, asked = validator.validated(file) if recalled is None else (None, {})
+    derived = None
+    if not file.file_facts.documents and not any(d.level is Level.ERROR for d in (found if recalled is None else recalled)):
+        derived = derived_facts(file, entities, config)
+    file.reader.release_all()
+    return found, asked, derived
+
+
+def derived_facts(file: Document, entities: dict, config: Config) -> list | Diagnostic:
+    """The facts of each document the file holds (enrich.document_facts), or why they cannot be told apart."""
     try:
         held = held_documents(file, config.document)
     except etree.XPathError as exc:
-        return [error(config.project_dir / CONFIG_NAME, 1, 1, "config-document",
-                      f"document '{config.document}' cannot be evaluated in {file.path.name} ({exc}): "
-                      "correct the XPath")]
-    file.file_facts.documents = [document_facts(d, entities) for d in held]
+        return error(config.project_dir / CONFIG_NAME, 1, 1, "config-document",
+                     f"document '{config.document}' cannot be evaluated in {file.path.name} ({exc}): "
+                     "correct the XPath")
+    return [document_facts(d, entities) for d in held]
+
+
+def keep_facts(file: Document, derived: list | Diagnostic | None, last: LastBuild | None) -> list[Diagnostic]:
+    """The derived facts of a file's documents kept in its file's facts, their passages in the build's state;
+    the problem that kept them from being derived, if one did."""
+    if derived is None:
+        return []
+    if isinstance(derived, Diagnostic):
+        return [derived]
+    for facts in derived:  # strings shared again, which a worker's facts arrive without
+        if isinstance(facts.metadata, Metadata):
+            shared_metadata(facts.metadata)
+    file.file_facts.documents = derived
     if last is not None and last.state is not None:
         last.state.forget("mentions", "path", [str(file.path)])
-        for facts in file.file_facts.documents:
+        for facts in derived:
             last.keep_passages(file.path, facts)
     return []
 
@@ -402,12 +434,13 @@ def files_below(site: Path, folder: str) -> list[str]:
 
 def _stage_documents(edition: Edition, changed: list[Document], renderer: Renderer, staging: Staging,
                      result: BuildResult, check_text: bool) -> None:
-    """Transform each changed document, check its words (with `check_text`), render its pages and write them,
-    and let its HTML go before the next."""
-    stages, texts = result.stages, transformed(edition, changed)
+    """Transform each changed document and render its pages (in the transform's workers when it has them),
+    check its words (with `check_text`), write its pages, and let its HTML go before the next."""
+    stages = result.stages
+    texts = transformed_and_made(edition, changed, make=renderer.pages_of, keep_views=check_text)
     while True:
         with stages.adding("transform"):
-            document = next(texts, None)
+            document, made = next(texts, (None, None))
         if document is None:
             return
         stages.advance(1)
@@ -418,7 +451,7 @@ def _stage_documents(edition: Edition, changed: list[Document], renderer: Render
                 result.report.extend(problems)
                 result.words_checked += words
         with stages.adding("render"):
-            pages = renderer.document(document)
+            pages = renderer.document(document, made)
         with stages.adding("write"):
             staging.write(pages)
         document.views = {}

@@ -136,6 +136,9 @@ class ChangedFile(Exception):
         super().__init__(f"{path} changed while the edition was being built")
         self.path = path
 
+    def __reduce__(self):  # raised in a worker (workers.py), it reaches the build with its path
+        return ChangedFile, (self.path,)
+
 
 def attach_reader(file: Document, held: list[Document], reading: Reading) -> None:
     """Let the documents read from `file` be read again from it (see Reader)."""

@@ -131,13 +131,20 @@ class Renderer:
         self.common = {"edition": edition.config, "version": __version__, "built": edition.built, "menu": menu}
         self.canonicals: list[str] = []  # of the document pages rendered so far, for the sitemap
 
-    def document(self, document: Document) -> list[Page]:
-        """A document's pages, made from its transformed text."""
-        made = document_pages(self.edition, self.env, self.common, document)
+    def document(self, document: Document, made: list[Page] | None = None) -> list[Page]:
+        """A document's pages, made from its transformed text (or `made` already, by `pages_of` in the
+        transform's workers), noted for the cache and the sitemap."""
+        if made is None:
+            made = self.pages_of(document)
         if self.cache is not None:
             self.cache.made(document.url, made, document.messages)
         self.canonicals.extend(page.canonical for page in made if page.canonical)
         return made
+
+    def pages_of(self, document: Document) -> list[Page]:
+        """A document's pages, made from its transformed text and nothing else of the build's: the transform's
+        workers make them (transform.transformed_and_made)."""
+        return document_pages(self.edition, self.env, self.common, document)
 
     def rest(self) -> Iterator[Page]:
         """Every page but those `document` made, each as soon as it is made: a large edition's lists and

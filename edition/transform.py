@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 import posixpath
-import threading
 from functools import lru_cache
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-from . import cite, resources
+from . import cite, resources, workers
 from .diagnostics import Diagnostic, warning
 from .model import VIEWS, Document, Edition
 
@@ -23,10 +20,6 @@ MESSAGE_PREFIX = "edition:"
 def stylesheet() -> etree.XSLT:
     """xslt/edition.xsl compiled once; it imports one module per concern."""
     return etree.XSLT(etree.parse(str(resources.XSLT / "edition.xsl")))
-
-
-# Below this many documents, starting worker processes costs more than it saves.
-PARALLEL_FROM = 64
 
 
 def transform(edition: Edition, processes: int | None = None, documents: list[Document] | None = None,
@@ -45,60 +38,48 @@ def transform(edition: Edition, processes: int | None = None, documents: list[Do
 def transformed(edition: Edition, documents: list[Document] | None = None,
                 processes: int | None = None) -> Iterator[Document]:
     """Each document (or each of `documents`) in turn, in order, as soon as it has its views and messages."""
-    processes = processes or os.cpu_count() or 1
-    chosen = edition.documents if documents is None else documents
-    position = {id(d): number for number, d in enumerate(edition.documents)}
-    indexes = [position[id(d)] for d in chosen]
-    if processes > 1 and len(indexes) >= PARALLEL_FROM and "fork" in mp.get_all_start_methods():
-        results = _transform_in_workers(edition, indexes, processes)
-    else:
-        results = map(_document_views, [edition] * len(indexes), indexes)
-    for document, (views, messages, source) in zip(chosen, results):
-        document.views.update(views)
-        document.messages = messages
-        document.source = source if source is not None else document.source
+    for document, _ in transformed_and_made(edition, documents, processes):
         yield document
 
 
-_forked: dict = {}  # the edition, as each forked worker inherits it from the build
+def transformed_and_made(edition: Edition, documents: list[Document] | None = None, processes: int | None = None,
+                         make: Callable[[Document], object] | None = None,
+                         keep_views: bool = True) -> Iterator[tuple[Document, object]]:
+    """Each document (or each of `documents`) in turn, in order, with its messages and what `make(document)`
+    made of it once it had its views (None without `make`). Large editions are transformed on the workers
+    (workers.py), and `make` runs there too, beside the transform, so that the build's own process only
+    writes what they made; without `keep_views`, a document comes without its views, which then need not
+    travel back."""
+    chosen = edition.documents if documents is None else documents
+    position = {id(d): number for number, d in enumerate(edition.documents)}
+    stylesheet()  # compiled once, before the workers are forked
+    results = workers.in_order(lambda index: _document_made(edition, index, make, keep_views),
+                               [position[id(d)] for d in chosen], processes)
+    for document, (views, messages, source, made) in zip(chosen, results):
+        document.views.update(views)
+        document.messages = messages
+        document.source = source if source is not None else document.source
+        yield document, made
 
 
-# Documents handed to the workers at a time, and the most whose HTML may wait for the build to take it: the
-# workers transform faster than the build renders and writes, and without a bound, the HTML of a large
-# edition would pile up in memory (tens of gigabytes at 100,000 documents).
-CHUNK = 4
-IN_FLIGHT = 16
-
-
-def _transform_in_workers(edition: Edition, indexes: list[int], processes: int):
-    # Forked workers share the parsed edition with the build (copy-on-write) and the stylesheet compiled
-    # before the fork, so nothing but each document's number goes out and its HTML comes back, in order, as
-    # each is done.
-    stylesheet()
-    _forked["edition"] = edition
-    window, stopped = threading.Semaphore(processes * IN_FLIGHT), threading.Event()
-
-    def handed_out():  # read by the pool's own thread, which waits here while the window is full
-        for index in indexes:
-            while not window.acquire(timeout=0.1):
-                if stopped.is_set():
-                    return
-            yield index
-
+def _document_made(edition: Edition, index: int, make: Callable[[Document], object] | None,
+                   keep_views: bool) -> tuple[dict[str, str], list[Diagnostic], bytes | None, object]:
+    """A document's views, messages and TEI (_document_views), and what `make` made of it. What `make`
+    raises in a worker (a template's error) is raised again in the build by the pool."""
+    views, messages, source = _document_views(edition, index)
+    if make is None:
+        return views, messages, source, None
+    keep_views = keep_views or not workers.in_worker()
+    document = edition.documents[index]
+    document.views, document.messages = views, messages
+    document.source = source if source is not None else document.source
     try:
-        with mp.get_context("fork").Pool(processes) as pool:
-            try:
-                for result in pool.imap(_forked_document_views, handed_out(), chunksize=CHUNK):
-                    yield result
-                    window.release()
-            finally:  # before the pool is ended, which waits for its thread to stop waiting on the window
-                stopped.set()
-    finally:
-        _forked.clear()
-
-
-def _forked_document_views(index: int):
-    return _document_views(_forked["edition"], index)
+        made = make(document)
+    finally:  # the worker's copy of the document holds nothing more once it is done
+        document.views = {}
+        if document.reader is not None and workers.in_worker():
+            document.reader.release(document)
+    return (views if keep_views else {}), messages, (source if keep_views else None), made
 
 
 def _document_views(edition: Edition, index: int) -> tuple[dict[str, str], list[Diagnostic], bytes | None]:

@@ -126,21 +126,36 @@ class Validator:
 
     def check(self, document: Document) -> list[Diagnostic]:
         """The file's problems; with the edition's own schema, those the last build found, if they still hold."""
+        found = self.recall(document)
+        if found is None:
+            found, asked = self.validated(document)
+            self.keep(document, found, asked)
+        return found
+
+    def recall(self, document: Document) -> list[Diagnostic] | None:
+        """The problems the last build found in the file, if its validation is remembered and still holds."""
+        if self.mode != "own" or self.remembered is None:
+            return None
+        return self.remembered.recall(document, self.index.answer)
+
+    def validated(self, document: Document) -> tuple[list[Diagnostic], dict[str, str]]:
+        """The file's problems, found anew, and what its rules asked of the other files (IdIndex)."""
         if self.mode == "unusable":
-            return []
+            return [], {}
         if self.mode == "none":
-            return unsafe_addresses(document)
+            return unsafe_addresses(document), {}
         if self.mode == "other":
             # The edition's guide to its own schema says nothing about another one.
             return [replace(problem, message=_OWN_GUIDE.sub("", problem.message))
-                    for problem in grammar_problems(document, self.schema) + unsafe_addresses(document)]
-        found = self.remembered.recall(document, self.index.answer) if self.remembered is not None else None
-        if found is None:
-            self.index.asked = {}
-            found = grammar_problems(document) + rule_problems(document, self.rules) + unsafe_addresses(document)
-            if self.remembered is not None:
-                self.remembered.keep(document, found, self.index.asked)
-        return found
+                    for problem in grammar_problems(document, self.schema) + unsafe_addresses(document)], {}
+        self.index.asked = {}
+        found = grammar_problems(document) + rule_problems(document, self.rules) + unsafe_addresses(document)
+        return found, self.index.asked
+
+    def keep(self, document: Document, found: list[Diagnostic], asked: dict[str, str]) -> None:
+        """Remember a validation made anew (`validated`) for the next build."""
+        if self.mode == "own" and self.remembered is not None:
+            self.remembered.keep(document, found, asked)
 
 
 _OWN_GUIDE = re.compile(r"\s*\((?:see )?schemas/README\.md[^)]*\)| against schemas/README\.md")

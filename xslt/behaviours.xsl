@@ -96,18 +96,6 @@
     <xsl:param name="before"/>
     <xsl:param name="content" select="false()"/>
     <xsl:param name="after"/>
-    <xsl:variable name="rendered">
-      <xsl:copy-of select="$before"/>
-      <xsl:choose>
-        <xsl:when test="$content">
-          <xsl:copy-of select="$content"/>
-        </xsl:when>
-        <xsl:otherwise>
-          <xsl:apply-templates/>
-        </xsl:otherwise>
-      </xsl:choose>
-      <xsl:copy-of select="$after"/>
-    </xsl:variable>
     <xsl:element name="{$element}">
       <xsl:if test="@xml:id">
         <xsl:attribute name="id"><xsl:value-of select="@xml:id"/></xsl:attribute>
@@ -122,10 +110,17 @@
         <xsl:attribute name="class"><xsl:value-of select="normalize-space($class)"/></xsl:attribute>
       </xsl:if>
       <xsl:copy-of select="exsl:node-set($attributes)/*/@*[normalize-space(.)]"/>
-      <xsl:copy-of select="$rendered"/>
-      <xsl:call-template name="keep-open">
-        <xsl:with-param name="content" select="$rendered"/>
-      </xsl:call-template>
+      <xsl:copy-of select="$before"/>
+      <xsl:choose>
+        <xsl:when test="$content">
+          <xsl:copy-of select="$content"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:apply-templates/>
+        </xsl:otherwise>
+      </xsl:choose>
+      <xsl:copy-of select="$after"/>
+      <xsl:call-template name="keep-open"/>
     </xsl:element>
   </xsl:template>
 
@@ -175,19 +170,16 @@
     <xsl:element name="{$element}">
       <xsl:attribute name="class"><xsl:value-of select="$class"/></xsl:attribute>
       <xsl:copy-of select="$content"/>
-      <xsl:call-template name="keep-open">
-        <xsl:with-param name="content" select="$content"/>
-      </xsl:call-template>
+      <xsl:call-template name="keep-open"/>
     </xsl:element>
   </xsl:template>
 
   <!-- An empty comment child keeps an element from being serialised as <x/>, which an HTML parser reads as
-       an unclosed start tag; libxml2 writes the empty comment itself as nothing, so the result is <x></x>. -->
+       an unclosed start tag. libxml2 writes a comment made here as nothing, so the result is <x></x> when the
+       element is empty and unchanged when it is not: every element made gets one, and its content need not be
+       gathered first to tell (which copied each text once for every element around it). -->
   <xsl:template name="keep-open">
-    <xsl:param name="content"/>
-    <xsl:if test="not(exsl:node-set($content)/node())">
-      <xsl:comment/>
-    </xsl:if>
+    <xsl:comment/>
   </xsl:template>
 
   <!-- Text the edition shows that is not on the paper: stamp labels, [Page 2], the brackets of supplied text.
