@@ -118,6 +118,8 @@ DOCUMENTS = "documents"
 # The stage in which the other pages are made and written, one after the other, so that a large edition's
 # lists and register pages are not all in memory at once.
 PAGES = "pages"
+# The last: the build's state and the site's static files written, and the site swapped into place.
+FINISH = "finish"
 
 
 class Stages:
@@ -385,7 +387,7 @@ def _stage_site(edition: Edition, cache: Cache, changed: list[Document], staging
         return ExitCode.INVALID
 
     def search_timed(folder: Path, final: Path) -> list[Diagnostic]:
-        stages.end("write")  # the pages are written; the index is a stage of its own
+        stages.end(FINISH)  # the pages are in place; the index is a stage of its own
         with stages.timing("search"):
             carried = {b.folder for b in bundles if cache.carried_over(b.folder)}
             found = search.index_site(folder, final, [d.url for d in edition.documents], bundles, carried)
@@ -394,7 +396,7 @@ def _stage_site(edition: Edition, cache: Cache, changed: list[Document], staging
                     cache.keep_files(bundle.folder, files_below(folder, bundle.folder))
             return found
 
-    with stages.timing("write", total=len(pages)):
+    with stages.timing(FINISH, total=len(pages)):
         staging.write(pages)
         result.report.extend(staging.complete(resources.STATIC, finish=search_timed if search_index else None,
                                               seal=cache.last.seal))

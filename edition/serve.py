@@ -17,9 +17,11 @@ import io
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -180,7 +182,8 @@ def run_preview(project_dir: Path, port: int = 8000) -> ExitCode:
         _out.print(f"serving a preview of {display_path(preview.project)} at "
                    f"http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops it)")
         try:
-            watch_and_rebuild(preview)
+            with _stopped_by_sigterm():
+                watch_and_rebuild(preview)
         except KeyboardInterrupt:
             pass
         finally:
@@ -189,6 +192,24 @@ def run_preview(project_dir: Path, port: int = 8000) -> ExitCode:
             thread.join()
     _out.print("preview stopped")
     return ExitCode.OK
+
+
+@contextmanager
+def _stopped_by_sigterm():
+    """SIGTERM (a process manager, `kill`, a closed terminal session) stops the preview as Ctrl-C does, so
+    that its temporary folder is removed either way."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def watch_and_rebuild(preview: Preview) -> None:

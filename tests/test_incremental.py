@@ -220,7 +220,7 @@ def test_the_build_command_says_each_stage_and_what_it_carried_over(run, tmp_pat
     generate(project, 4, seed=1)
     code, out, _ = run(["build", project, "--no-search"])
     assert code == 0 and "\n4 documents transformed and rendered\n" in out
-    assert re.search(r"^  documents +\d+\.\d s$", out, re.M) and re.search(r"^  write +\d+\.\d s$", out, re.M)
+    assert re.search(r"^  documents +\d+\.\d s$", out, re.M) and re.search(r"^  finish +\d+\.\d s$", out, re.M)
     assert "\x1b[" not in out  # plain lines where no terminal watches
     code, out, _ = run(["build", project, "--no-search"])
     assert "\n0 documents transformed and rendered, 4 carried over unchanged from the last build\n" in out

@@ -2,6 +2,7 @@
 
 import os
 import re
+import subprocess
 
 import pytest
 from lxml import etree
@@ -15,7 +16,7 @@ from conftest import ROOT, shared
 from sitecheck import broken_links
 
 NEXT = "next: cd my-edition && edition build; the home page, site/pages/index.md, says what to do after that"
-FILES = ["anchors.lock", "edition.toml", "site/pages/about.md", "site/pages/index.md", "texts/example.xml",
+FILES = [".gitignore", "anchors.lock", "edition.toml", "site/pages/about.md", "site/pages/index.md", "texts/example.xml",
          "texts/registers.xml"]
 
 
@@ -41,6 +42,18 @@ def test_new_edition_validates_and_builds(run, tmp_path):
     assert (site / "documents" / "example" / "index.html").is_file()
     assert (site / "about" / "index.html").is_file()
     assert broken_links(site) == []
+
+
+def test_what_a_build_makes_is_ignored_by_git_and_the_edition_is_not(run, tmp_path):
+    run(["new", "my-edition"], cwd=tmp_path)
+    project = tmp_path / "my-edition"
+    assert run(["build", "--no-search"], cwd=project)[0] == 0
+    made = [p.name for p in project.iterdir() if p.name.startswith(("_site", "._site"))]
+    assert "_site" in made and "._site.edition-state.sqlite" in made
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=project, check=True,
+                            capture_output=True, text=True).stdout
+    assert sorted(line[3:] for line in status.splitlines()) == FILES
 
 
 def test_new_edition_has_no_warning_once_its_anchors_are_registered(run, tmp_path):

@@ -82,9 +82,9 @@ class RunningPreview:
         status, _, text = self.get(PAGE)
         return text if status == 200 and condition(text) else None
 
-    def stop(self) -> int:
-        """Ctrl-C, as a reader stops it; its exit code."""
-        self.process.send_signal(signal.SIGINT)
+    def stop(self, how: signal.Signals = signal.SIGINT) -> int:
+        """Ctrl-C, as a reader stops it (or another signal); its exit code."""
+        self.process.send_signal(how)
         return self.process.wait(timeout=PATIENCE)
 
 
@@ -153,8 +153,9 @@ def test_a_change_is_served_after_the_rebuild_and_an_error_shows_over_the_last_g
     assert preview.process.poll() is None, "the preview is still running"
 
 
-def test_ctrl_c_stops_the_preview_closes_its_port_and_removes_its_folder(preview):
-    assert preview.stop() == 0
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_or_sigterm_stops_the_preview_closes_its_port_and_removes_its_folder(preview, how):
+    assert preview.stop(how) == 0
     assert "preview stopped" in "".join(preview.printed)
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", preview.port), timeout=5).close()

@@ -32,7 +32,7 @@ def test_wheel_carries_its_resources(installed):
                            check=True, capture_output=True, text=True, cwd="/").stdout.strip()
     assert Path(where).is_relative_to(installed), f"resources found outside the wheel: {where}"
     for folder in ["schemas/edition.rng", "schemas/edition.sch", "xslt/edition.xsl", "site/templates/base.html",
-                   "site/static/edition.css"]:
+                   "site/static/edition.css", "site/new-edition/.gitignore"]:
         assert (Path(where) / folder).is_file(), folder
 
 
