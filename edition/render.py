@@ -268,19 +268,58 @@ def register_pages(edition: Edition, env: Environment, common: dict, cache: Cach
                       current=folder)])
         for entity in entities:
             naming = [[summary(d), d.facts.passages_digest] for d in entity.named_in]
-            yield from remade(cache, entity.url, [entity_inputs(entity), naming], lambda entity=entity: [
-                entity_page(env, common, heading, folder, entity, passages)])
+            yield from remade(cache, entity.url, [entity_inputs(entity), naming, PER_PAGE],
+                              lambda entity=entity: entity_pages(env, common, heading, folder, entity, passages))
 
 
-def entity_page(env: Environment, common: dict, heading: str, folder: str, entity: Entity,
-                passages: Passages) -> Page:
-    """An entry's page, with every passage naming it, held only while it is rendered."""
-    entity.mentions = passages.of(entity)
+def entity_pages(env: Environment, common: dict, heading: str, folder: str, entity: Entity,
+                 passages: Passages) -> list[Page]:
+    """An entry's page, with the passages naming it, PER_PAGE to a page; held only while they are rendered."""
+    mentions = passages.of(entity)
     try:
-        return html_page(env, "entity.html", f"{entity.url}index.html", common, heading=heading, entity=entity,
-                         current=folder)
+        pages = []
+        for pager in pagers(entity.url, len(mentions)):
+            entity.mentions = mentions[pager.first - 1:pager.last]
+            pages.append(html_page(env, "entity.html", pager.path, common, heading=heading, entity=entity,
+                                   pager=pager, current=folder))
+        return pages
     finally:
         entity.mentions = []
+
+
+# The most items (documents of a list, passages naming an entry) shown on one page: a list of 100,000
+# documents, or an entry named in thousands of passages, would otherwise be one page of tens of megabytes.
+PER_PAGE = 500
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a long list: its number (from 1) of `count`, the positions of its first and last item (from
+    1) of `total`, and its path in the site. The first page is the list's own address (`folder`index.html),
+    the others are below it in pages/<number>/."""
+
+    folder: str
+    number: int
+    count: int
+    total: int
+    first: int
+    last: int
+
+    @property
+    def path(self) -> str:
+        return f"{self.folder}index.html" if self.number == 1 else f"{self.folder}pages/{self.number}/index.html"
+
+    def href(self, number: int) -> str:
+        """The address of page `number` of the list, relative to this page."""
+        up = "" if self.number == 1 else "../../"
+        return f"{up}index.html" if number == 1 else f"{up}pages/{number}/index.html"
+
+
+def pagers(folder: str, total: int) -> list[Pager]:
+    """The pages of a list of `total` items whose first page is in `folder` (one page, empty, for none)."""
+    count = max(1, -(-total // PER_PAGE))
+    return [Pager(folder, number, count, total, (number - 1) * PER_PAGE + 1, min(number * PER_PAGE, total))
+            for number in range(1, count + 1)]
 
 
 @dataclass(frozen=True)
@@ -389,12 +428,13 @@ def document_list_pages(edition: Edition, env: Environment, common: dict,
     shown = [[facet, [[option.path, option.label, len(option.documents)] for option in options]]
              for facet, options in filters]
     for current in lists:
-        inputs = [current.path, current.facet, current.label, shown,
+        inputs = [current.path, current.facet, current.label, shown, PER_PAGE,
                   [cache.summaries.of(d) for d in current.documents] if cache else []]
         yield from remade(cache, current.path, inputs, lambda current=current: [
-            html_page(env, "documents.html", f"{current.path}index.html", common, current_list=current,
-                      filters=filters, groups=_by_year_and_month(current.documents), documents=current.documents,
-                      current="documents")])
+            html_page(env, "documents.html", pager.path, common, current_list=current, filters=filters,
+                      groups=_by_year_and_month(current.documents[pager.first - 1:pager.last]),
+                      documents=current.documents, pager=pager, current="documents")
+            for pager in pagers(current.path, len(current.documents))])
 
 
 def _filters(lists: list[DocumentList]) -> list[tuple[str, list[DocumentList]]]:
@@ -407,7 +447,7 @@ def _filters(lists: list[DocumentList]) -> list[tuple[str, list[DocumentList]]]:
 
 
 # Folders of the documents list: a document may not have one of these ids, or its page would be one of them.
-LIST_FOLDERS = ("withheld", "type", "classification", "person")
+LIST_FOLDERS = ("withheld", "type", "classification", "person", "pages")
 
 
 def _by_year_and_month(documents: list) -> list[tuple[str, list[tuple[str, list]]]]:

@@ -3,11 +3,18 @@ it, names in the texts linked to their entries."""
 
 from __future__ import annotations
 
+import posixpath
+import sys
 from pathlib import Path
 
 from lxml import etree, html
 
 from conftest import ROOT
+from edition.build import build
+from sitecheck import broken_links
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from synthetic import generate  # noqa: E402
 
 TEI = {"tei": "http://www.tei-c.org/ns/1.0"}
 
@@ -189,3 +196,56 @@ def test_the_menu_follows_the_menu_setting(tmp_path, run) -> None:
     line = len(settings.splitlines()) + 1
     assert code == 1
     assert err.splitlines()[0].startswith(f"edition.toml:{line}:1: error: menu entry 'letters' is not a part of this site: use one of documents, people,")
+
+
+def _followed(site: Path, first: str, rows: str) -> list[tuple[str, list[str]]]:
+    """Each page of a list from its first, by its pager's Next link: the page's path and its rows' links,
+    each resolved to a path in the site."""
+    pages, path = [], first
+    while path is not None:
+        root = page(site, path)
+        folder = posixpath.dirname(path)
+        links = [posixpath.normpath(posixpath.join(folder, a.get("href"))) for a in root.xpath(rows)]
+        pages.append((path, links))
+        following = root.xpath("(//nav[@class='pager'])[1]//a[@rel='next']/@href")
+        path = posixpath.normpath(posixpath.join(folder, following[0])) if following else None
+    return pages
+
+
+def test_long_lists_and_entries_are_split_into_pages_that_together_show_everything(tmp_path, monkeypatch) -> None:
+    import edition.render
+
+    project = tmp_path / "edition"
+    generate(project, 12, seed=2)
+    assert build(project, tmp_path / "whole", search_index=False).exit_code == 0
+    monkeypatch.setattr(edition.render, "PER_PAGE", 5)
+    assert build(project, tmp_path / "paged", search_index=False).exit_code == 0
+    whole, paged = tmp_path / "whole", tmp_path / "paged"
+    assert not page(whole, "documents/index.html").xpath("//nav[@class='pager']")
+
+    rows = "//table[@class='document-list']//td[2]/a"
+    (everything,) = _followed(whole, "documents/index.html", rows)
+    pages = _followed(paged, "documents/index.html", rows)
+    assert [path for path, _ in pages] == ["documents/index.html", "documents/pages/2/index.html",
+                                           "documents/pages/3/index.html"]
+    assert [link for _, links in pages for link in links] == everything[1] and len(everything[1]) == 12
+    second = page(paged, "documents/pages/2/index.html")
+    assert words(second.xpath("//title")[0]).startswith("Documents, page 2 of 3 ·")
+    assert words(second.xpath("//nav[@class='pager']/p")[0]) == "6–10 of 12:"
+    assert second.xpath("//nav[@class='pager'][1]//a[@aria-current='page']/text()") == ["2"]
+    assert second.xpath("//link[@rel='canonical']/@href") == ["index.html"]
+
+    entries = sorted(site_page.relative_to(whole).as_posix() for site_page in (whole / "people").glob("*/index.html"))
+    mentions = "//ol[@class='mention-list']/li/a"
+    named = {entry: _followed(whole, entry, mentions)[0][1] for entry in entries}
+    busiest = max(entries, key=lambda entry: len(named[entry]))
+    assert len(named[busiest]) > 10
+    for entry in entries:
+        pages = _followed(paged, entry, mentions)
+        assert [link for _, links in pages for link in links] == named[entry]
+        assert len(pages) == max(1, -(-len(named[entry]) // 5))
+        assert [bool(page(paged, path).xpath("//article[@data-pagefind-body]")) for path, _ in pages] == \
+               [True] + [False] * (len(pages) - 1), "search indexes an entry once, on its first page"
+    assert page(paged, busiest.replace("index.html", "pages/2/index.html")).xpath(
+        "//ol[@class='mention-list']/@start") == ["6"]
+    assert broken_links(paged) == []
