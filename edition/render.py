@@ -160,7 +160,7 @@ class Renderer:
         edition, env, common, cache = self.edition, self.env, self.common, self.cache
         home = self.markdown_pages.get("index")
         yield html_page(env, "home.html", "index.html", common, body=home["html"] if home else "",
-                        documents=edition.documents, current="home")
+                        documents=edition.documents[:PER_PAGE], total=len(edition.documents), current="home")
         for slug, page in self.markdown_pages.items():
             if slug != "index":
                 yield html_page(env, "page.html", f"{slug}/index.html", common, page=page, current=slug)

@@ -249,3 +249,19 @@ def test_long_lists_and_entries_are_split_into_pages_that_together_show_everythi
     assert page(paged, busiest.replace("index.html", "pages/2/index.html")).xpath(
         "//ol[@class='mention-list']/@start") == ["6"]
     assert broken_links(paged) == []
+
+
+def test_the_home_page_lists_the_first_documents_of_a_long_edition_and_leads_to_the_rest(tmp_path, monkeypatch):
+    import edition.render
+
+    project = tmp_path / "edition"
+    generate(project, 12, seed=2)
+    monkeypatch.setattr(edition.render, "PER_PAGE", 5)
+    assert build(project, tmp_path / "site", search_index=False).exit_code == 0
+    home = page(tmp_path / "site", "index.html")
+    rows = [a.get("href") for a in home.xpath("//table[@class='document-list']//td[2]/a")]
+    first = [posixpath.normpath(posixpath.join("documents", a.get("href"))) for a in
+             page(tmp_path / "site", "documents/index.html").xpath("//table[@class='document-list']//td[2]/a")]
+    assert rows == first and len(rows) == 5
+    (note,) = home.xpath("//section[@aria-labelledby='documents-heading']/p")
+    assert words(note).startswith("The first 5 of 12 documents") and note.xpath("a/@href") == ["documents/index.html"]
