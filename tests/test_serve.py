@@ -52,7 +52,7 @@ class RunningPreview:
         self.printed: list[str] = []
         self.process = subprocess.Popen(
             [sys.executable, "-m", "edition", "serve", ".", "--port", "0"], cwd=project,
-            env={**os.environ, "TMPDIR": str(temporary), "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "TMPDIR": str(temporary), "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         threading.Thread(target=self._read, daemon=True).start()
         self.port = int(wait_for(self._port, "the preview's address"))
@@ -83,9 +83,17 @@ class RunningPreview:
         return text if status == 200 and condition(text) else None
 
     def stop(self, how: signal.Signals = signal.SIGINT) -> int:
-        """Ctrl-C, as a reader stops it (or another signal); its exit code."""
+        """Ctrl-C, as a reader stops it (or another signal); its exit code. A preview that does not stop is
+        made to show where each of its threads stands (SIGABRT, with the fault handler on), and the test fails
+        with what it printed."""
         self.process.send_signal(how)
-        return self.process.wait(timeout=PATIENCE)
+        try:
+            return self.process.wait(timeout=PATIENCE)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)
+            self.process.wait(timeout=PATIENCE)
+            time.sleep(1)  # the reading thread takes the last lines
+            pytest.fail(f"the preview did not stop on {how.name}:\n{''.join(self.printed)}")
 
 
 @pytest.fixture
