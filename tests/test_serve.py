@@ -43,6 +43,12 @@ def wait_for(condition, what: str):
     return value
 
 
+def _ctrl_c_heard() -> None:
+    # A test suite started in the background by a shell (`pytest &`) ignores SIGINT, and so would the preview
+    # it starts, as a reader's terminal does not: Ctrl-C reaches it as it reaches a command a reader types.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class RunningPreview:
     """`edition serve PROJECT --port 0` in a process of its own: its address, what it printed, its temporary
     folder (TMPDIR, so that the test can see it written and removed)."""
@@ -53,7 +59,7 @@ class RunningPreview:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "edition", "serve", ".", "--port", "0"], cwd=project,
             env={**os.environ, "TMPDIR": str(temporary), "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=_ctrl_c_heard)
         threading.Thread(target=self._read, daemon=True).start()
         self.port = int(wait_for(self._port, "the preview's address"))
         self.base = f"http://127.0.0.1:{self.port}/"
