@@ -122,13 +122,17 @@ def let_trees_go(documents: list[Document], entities: dict[str, Entity]) -> None
 
 
 def document_anchors(documents: list[Document]) -> dict[str, list[Document]]:
-    """Every xml:id of the documents' texts, and each document's own id, with the documents that hold it
-    (more than one where volumes from elsewhere each number their documents d1, d2…)."""
+    """Each document's own id, and each xml:id of the documents' texts that an attribute of some text names,
+    with the documents that hold it (more than one where volumes from elsewhere each number their documents
+    d1, d2…). An id no attribute names is left out: nothing looks it up (cache.py and transform.py ask only
+    for what a document's attributes name), and a large edition has millions of them."""
+    named = {token for document in documents for token in unpacked(document.facts.tokens)}
     anchors: dict[str, list[Document]] = {}
     for document in documents:
         anchors.setdefault(document.id, []).append(document)
         for identifier in unpacked(document.facts.text_ids):
-            anchors.setdefault(identifier, []).append(document)
+            if identifier in named:
+                anchors.setdefault(identifier, []).append(document)
     return anchors
 
 
@@ -140,12 +144,15 @@ def text_ids(document: Document) -> list[str]:
 
 def attribute_tokens(document: Document) -> list[str]:
     """Every token of every attribute of the document, and each side of a '#' in it: whatever a pointer could
-    name (cache.py digests what each names, so a page is remade when the target of one of its links changes)."""
+    name (cache.py digests what each names, so a page is remade when the target of one of its links changes).
+    An xml:id names the element that bears it, and points nowhere."""
     tokens = set()
     for element in document.root.iter():
         if not isinstance(element.tag, str):
             continue
-        for value in element.attrib.values():
+        for name, value in element.attrib.items():
+            if name == XML_ID:
+                continue
             for token in value.split():
                 tokens.update(token.split("#"))
     return sorted(tokens)

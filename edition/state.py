@@ -20,7 +20,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-FORMAT = 5  # raised whenever what the state holds, or what a digest covers, changes
+FORMAT = 6  # raised whenever what the state holds, or what a digest covers, changes
 MANIFEST = ".edition-build.json"  # in the site: the state it was built with
 
 _TABLES = {

@@ -88,6 +88,12 @@ def test_a_series_of_edits_gives_the_clean_build_byte_for_byte(tmp_path):
     retitled = rebuild_and_compare(project, tmp_path, "title")
     assert 2 < retitled.remade < 5
 
+    # A pointer to a paragraph that no attribute named before: it is linked, as in a clean build.
+    edit(texts / "form-1971-02-05.xml", 'target="#memcon-1963-04-02-p1"', 'target="#memcon-1963-04-02-p3"')
+    rebuild_and_compare(project, tmp_path, "pointer")
+    form = (project / "_site" / "documents" / "form-1971-02-05" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../memcon-1963-04-02/index.html#memcon-1963-04-02-p3"' in form
+
     # A date that moves a document in the chronology.
     edit(texts / "letter-1965-09-10.xml", 'when="1965-09-10"', 'when="1960-09-10"', count=10)
     rebuild_and_compare(project, tmp_path, "date")
@@ -418,3 +424,17 @@ def test_the_lists_and_register_pages_are_written_one_by_one_as_they_are_made(tm
     for path in lists:
         made = events.index(("made", path))
         assert events[made + 1] == ("written", path), f"{path} was not written before the next page was made"
+
+
+def test_the_edition_holds_the_anchors_an_attribute_names_and_every_document(tmp_path):
+    # A large edition has millions of xml:ids; the build holds only those a pointer could look up.
+    from edition.build import read_valid_edition
+    edition, report = read_valid_edition(bundled_copy(tmp_path / "edition"))
+    assert not report.errors
+    memcon = next(d for d in edition.documents if d.id == "memcon-1963-04-02")
+    assert edition.anchors["memcon-1963-04-02-p1"] == [memcon]  # form-1971 points to it
+    assert "memcon-1963-04-02-p2" not in edition.anchors  # nothing does
+    assert all(edition.anchors[d.id] == [d] for d in edition.documents)
+    # A document's own xml:ids point nowhere: they are not among the tokens its pages depend on.
+    assert "memcon-1963-04-02-p2" not in memcon.facts.tokens.split()
+    assert "memcon-1963-04-02-p1" not in memcon.facts.tokens.split()
