@@ -222,27 +222,60 @@ def _digest(value) -> str:
 
 
 class Passages:
-    """The passages naming a register entry, for its page: from the build's state (state.py), where they are
-    kept as each document's facts are derived, or, with no state, from the facts in memory."""
+    """The passages naming a register entry, for its pages: from the build's state (state.py), where they are
+    kept as each document's facts are derived, or, with no state, from the facts in memory. Each passage is
+    counted once (a paragraph naming the entry twice is one passage), in the chronological order of its
+    documents; an entry named in most documents of a large edition has hundreds of thousands, read one page at
+    a time."""
 
     def __init__(self, state: State | None = None):
         self.state = state
 
-    def of(self, entity: Entity) -> list[Mention]:
-        """Each passage naming the entry, once, in the chronological order of its documents."""
-        kept: dict[tuple[str, str], list] = {}
-        for path, document, anchor, snippet, where in self.state.mentions(entity.id) if self.state else []:
-            kept.setdefault((path, document), []).append((anchor, snippet, where))
-        mentions = []
-        for document in entity.named_in:
-            rows = kept.get((str(document.origin.path), document.id), []) if self.state is not None else \
-                [(a, snippet, where) for e, a, snippet, where in document.facts.passages if e == entity.id]
-            anchors: set[str] = set()
-            for anchor, snippet, where in rows:
-                if anchor not in anchors:
-                    anchors.add(anchor)
-                    mentions.append(Mention(document, anchor, snippet, where))
-        return mentions
+    def counts(self, entity: Entity) -> list[int]:
+        """The number of passages naming the entry in each of its documents (`entity.named_in`)."""
+        if self.state is None:
+            return [len(_passages_in(document, entity.id)) for document in entity.named_in]
+        counted = {(path, document): count for path, document, count in self.state.mention_counts(entity.id)}
+        return [counted.get((str(d.origin.path), d.id), 0) for d in entity.named_in]
+
+    def of(self, entity: Entity, counts: list[int], first: int, last: int) -> list[Mention]:
+        """The passages from the `first` to the `last` (counted from 1), `counts` being those of `counts()`."""
+        held, start, position = [], 0, 0  # the documents holding them; how many passages come before them
+        for document, count in zip(entity.named_in, counts):
+            if count and position + count >= first and position < last:
+                start = start if held else position
+                held.append(document)
+            position += count
+            if position >= last:
+                break
+        if self.state is None:
+            rows = {id(d): _passages_in(d, entity.id) for d in held}
+        else:
+            rows = {}
+            found = self.state.mentions_in(entity.id, [d.id for d in held])
+            by_document = {(str(d.origin.path), d.id): d for d in held}
+            for path, document_id, anchor, snippet, where in found:
+                if (document := by_document.get((path, document_id))) is not None:
+                    rows.setdefault(id(document), []).append((anchor, snippet, where))
+            rows = {key: _once_each(value) for key, value in rows.items()}
+        mentions = [Mention(d, anchor, snippet, where) for d in held for anchor, snippet, where in rows.get(id(d), [])]
+        return mentions[first - 1 - start:last - start]
+
+
+def _passages_in(document: Document, entity_id: str) -> list[tuple[str, str, str]]:
+    """The passages of a document's facts in memory naming the entry: (anchor, snippet, where), once each."""
+    return _once_each([(a, snippet, where) for e, a, snippet, where in document.facts.passages if e == entity_id])
+
+
+def _once_each(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The rows, each anchor once (its first passage), in order."""
+    anchors: set[str] = set()
+    kept = []
+    for anchor, snippet, where in rows:
+        if anchor not in anchors:
+            anchors.add(anchor)
+            kept.append((anchor, snippet, where))
+    return kept
 
 
 _CITABLE = {f"{{{TEI}}}{name}" for name in CITABLE_UNITS}

@@ -274,12 +274,13 @@ def register_pages(edition: Edition, env: Environment, common: dict, cache: Cach
 
 def entity_pages(env: Environment, common: dict, heading: str, folder: str, entity: Entity,
                  passages: Passages) -> list[Page]:
-    """An entry's page, with the passages naming it, PER_PAGE to a page; held only while they are rendered."""
-    mentions = passages.of(entity)
+    """An entry's page, with the passages naming it, PER_PAGE to a page: each page's read only while it is
+    rendered."""
+    counts = passages.counts(entity)
     try:
         pages = []
-        for pager in pagers(entity.url, len(mentions)):
-            entity.mentions = mentions[pager.first - 1:pager.last]
+        for pager in pagers(entity.url, sum(counts)):
+            entity.mentions = passages.of(entity, counts, pager.first, pager.last)
             pages.append(html_page(env, "entity.html", pager.path, common, heading=heading, entity=entity,
                                    pager=pager, current=folder))
         return pages

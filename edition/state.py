@@ -92,11 +92,19 @@ class State:
         row = self.connection.execute("SELECT asked FROM validations WHERE path = ?", (path,)).fetchone()
         return json.loads(row[0]) if row else {}
 
-    def mentions(self, entity: str) -> list[tuple[str, str, str, str, str]]:
-        """Each passage naming the entry: (file, document id, anchor, snippet, where), in text order."""
+    def mention_counts(self, entity: str) -> list[tuple[str, str, int]]:
+        """Each document naming the entry: (file, document id, number of passages, each anchor once)."""
         return self.connection.execute(
-            "SELECT path, document, anchor, snippet, place FROM mentions WHERE entity = ? ORDER BY path, document, seq",
+            "SELECT path, document, COUNT(DISTINCT anchor) FROM mentions WHERE entity = ? GROUP BY path, document",
             (entity,)).fetchall()
+
+    def mentions_in(self, entity: str, documents: list[str]) -> list[tuple[str, str, str, str, str]]:
+        """Each passage naming the entry in the documents of these ids: (file, document id, anchor, snippet,
+        where), in text order."""
+        marks = ",".join("?" * len(documents))
+        return self.connection.execute(
+            f"SELECT path, document, anchor, snippet, place FROM mentions WHERE entity = ? AND document IN ({marks}) "
+            "ORDER BY path, document, seq", (entity, *documents)).fetchall()
 
     def keep_page(self, name: str, digest: str, files: str, messages: str) -> None:
         """A page's digest, its files and messages (JSON text, as `pages` gives them)."""
@@ -218,7 +226,7 @@ def _open(path: Path) -> sqlite3.Connection:
 def _create_tables(connection: sqlite3.Connection) -> None:
     for table, columns in _TABLES.items():
         connection.execute(f"CREATE TABLE {table} ({columns})")
-    connection.execute("CREATE INDEX mentions_of_entity ON mentions (entity)")
+    connection.execute("CREATE INDEX mentions_of_entity ON mentions (entity, document)")
     connection.execute("CREATE INDEX mentions_of_file ON mentions (path)")
 
 
