@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -13,14 +14,21 @@ from conftest import ROOT
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
-    """A virtual environment with edition installed from a freshly built wheel (dependencies from the host)."""
+    """A virtual environment with edition installed from a freshly built wheel (dependencies from the tests' own)."""
     work = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", work / "dist", ROOT],
                    check=True)
     (wheel,) = (work / "dist").glob("edition-*.whl")
     env = work / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env)
+    venv.EnvBuilder(with_pip=False).create(env)
     python = env / "bin" / "python"
+    # The dependencies are those of the environment running the tests (wherever pip put them: a virtual
+    # environment's site-packages is not the system's), named in a .pth file; the .pth files found there, such
+    # as the editable install of the checkout, are not run, so `edition` comes from the wheel alone.
+    site_packages = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                   check=True, capture_output=True, text=True).stdout.strip()
+    host = {sysconfig.get_paths()[name] for name in ("purelib", "platlib")}
+    (Path(site_packages) / "host-dependencies.pth").write_text("".join(f"{folder}\n" for folder in sorted(host)))
     subprocess.run([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "-q", wheel],
                    check=True)
     return env
