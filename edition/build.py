@@ -334,7 +334,7 @@ def _build(project_dir: Path, out: Path | None, last: LastBuild, check_text: boo
                    if not cache.plan(d.url, digest(document_inputs(d, edition, cache.summaries)))]
     result.remade = len(changed)
     try:
-        staging = Staging(result.out)
+        staging = Staging(result.out, last.spare, keep_spare=last.keeps_spare)
     except (OutputError, OSError) as exc:
         return _output_failed(result, exc)
     try:
@@ -399,7 +399,7 @@ def _stage_site(edition: Edition, cache: Cache, changed: list[Document], staging
     with stages.timing(FINISH, total=len(pages)):
         staging.write(pages)
         result.report.extend(staging.complete(resources.STATIC, finish=search_timed if search_index else None,
-                                              seal=cache.last.seal))
+                                              seal=lambda: cache.last.seal(staging.written)))
     if staging.discarded:  # the search index failed: the inputs are fine, the site could not be completed
         return ExitCode.OUTPUT
     result.pages = staging.count

@@ -20,8 +20,8 @@ from .config import CONFIG_NAME, Config
 from .diagnostics import Diagnostic, Level
 from .facts import DocumentFacts, FileFacts
 from .model import Document, Edition, Entity
-from .state import FORMAT, MANIFEST, State, manifest_text, state_token
-from .write import OutputError, check_output_folder
+from .state import FORMAT, MANIFEST, State, manifest_text, site_state, state_token
+from .write import MADE_WHOLE, OutputError, Spare, check_output_folder, spare_folder
 
 
 
@@ -129,6 +129,8 @@ class LastBuild:
         self.files: set[str] = set()  # the files whose facts the state keeps
         self.ids: dict[str, str] = {}  # the ids each file declared, as its kept facts say (when read)
         self.parsed = 0  # files this build parsed, for the lack of kept facts that still hold
+        self.site: set[str] = set()  # the files of the last site's pages
+        self.spare: Spare | None = None  # the site before the last, to be written over (write.Spare)
 
     def read(self, site: Path) -> None:
         """Open the state of the site in `site` for this build; a folder edition would not write to (its own
@@ -138,6 +140,26 @@ class LastBuild:
         self.state = State(site, clean=self.clean)
         self.validations = Validations(self.state)
         self.files = self.state.files()
+        if self.state.trusted:
+            self.site = self.state.site_paths()
+            self.spare = self._spare(site)
+
+    def _spare(self, site: Path) -> Spare | None:
+        """The spare site, when it is the one the last build kept."""
+        kept = self.state.spare()
+        if kept is None:
+            return None
+        token, build, only = kept
+        folder = spare_folder(site)
+        if site_state(folder) != token:
+            return None
+        return Spare(folder, build, self.site.union(only))
+
+    @property
+    def keeps_spare(self) -> bool:
+        """Whether the last site is kept as the spare once this build's is in place: only a site whose pages
+        the state describes can be written over."""
+        return self.state is not None and self.state.trusted
 
     def facts(self, path: Path) -> FileFacts | None:
         """What the last build kept of the file (facts.py), if anything."""
@@ -163,9 +185,13 @@ class LastBuild:
             self.state.keep_passages(str(path), facts.id, facts.passages)
             facts.passages = []
 
-    def seal(self) -> None:
-        """Commit this build's state: its site is complete, and is swapped in next (state.State.seal)."""
+    def seal(self, written: set[str]) -> None:
+        """Commit this build's state, with the files of its site (`written`) and what the last site, kept as
+        the spare, has besides: its site is complete, and is swapped in next (state.State.seal)."""
         if self.state is not None:
+            self.state.keep_site(written - self.site, self.site - written)
+            if self.keeps_spare:
+                self.state.keep_spare(sorted(self.site - written))
             self.state.seal()
 
     def close(self) -> None:
@@ -246,6 +272,7 @@ class Cache:
         self.key = key
         self.last = last
         self.before = last.pages(key)
+        self.built = last.state.made() if last.state is not None and last.spare is not None else {}
         # name -> [digest, files, messages], the last two as JSON text (as the state keeps them): a large
         # edition has one entry a document, held for the whole build.
         self.entries: dict[str, list[str]] = {}
@@ -258,7 +285,7 @@ class Cache:
         self.entries[name] = [inputs_digest, "[]", "[]"]
         before = self.before.get(name)
         site = str(self.out)  # strings, not Paths: a large edition's rebuild looks for tens of thousands of files
-        if before is None or before[0] != inputs_digest or \
+        if before is None or before[0] != inputs_digest or not self.kept(name) and \
                 not all(os.path.isfile(f"{site}/{path}") for path, _ in json.loads(before[1])):
             return False
         self.entries[name] = [inputs_digest, before[1], before[2]]
@@ -267,6 +294,13 @@ class Cache:
 
     def carried_over(self, name: str) -> bool:
         return name in self.carried
+
+    def kept(self, name: str) -> bool:
+        """Whether the spare holds the files of `name` as the last site has them: it does when the page was
+        last made no later than the spare's own build (every build since linked the same files)."""
+        spare = self.last.spare
+        return spare is not None and self.built.get(name, spare.build + 1) <= spare.build and \
+            not name.startswith(MADE_WHOLE)
 
     def pages(self, name: str) -> list[tuple[str, str]]:
         """The (path, canonical address) of each file of `name`."""
@@ -304,7 +338,8 @@ class Cache:
         for name, entry in self.entries.items():
             if name not in self.carried:
                 state.keep_page(name, *entry)
-        state.forget("pages", "name", [name for name in self.before if name not in self.entries])
+        for table in ("pages", "made"):
+            state.forget(table, "name", [name for name in self.before if name not in self.entries])
         for file in self.files:
             if file.file_facts is not None and (file.file_facts.fresh or str(file.path) not in self.last.files):
                 state.keep_file(str(file.path), file.file_facts.as_json())

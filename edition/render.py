@@ -22,6 +22,7 @@ from .config import CONFIG_NAME, setting_line
 from .diagnostics import Diagnostic, error
 from .enrich import Passages
 from .model import REGISTER_FOLDERS, REGISTER_TITLES, VIEWS, Document, Edition, Entity, view_page
+from .write import KEPT
 
 
 # Folders the site itself writes: a Markdown page of that name would share their address.
@@ -198,7 +199,8 @@ def document_pages(edition: Edition, env: Environment, common: dict, document: D
 
 def carried_pages(cache: Cache, name: str) -> list[Page]:
     """The files the last build made for `name`, to be carried over as they are."""
-    return [Page(path, None, canonical) for path, canonical in cache.pages(name)]
+    content = KEPT if cache.kept(name) else None
+    return [Page(path, content, canonical) for path, canonical in cache.pages(name)]
 
 
 def remade(cache: Cache | None, name: str, inputs: list, make: Callable[[], list[Page]]) -> list[Page]:

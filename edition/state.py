@@ -20,7 +20,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-FORMAT = 6  # raised whenever what the state holds, or what a digest covers, changes
+FORMAT = 7  # raised whenever what the state holds, or what a digest covers, changes
 MANIFEST = ".edition-build.json"  # in the site: the state it was built with
 
 _TABLES = {
@@ -29,7 +29,14 @@ _TABLES = {
     "validations": "path TEXT PRIMARY KEY, key TEXT, diagnostics TEXT, asked TEXT",
     "files": "path TEXT PRIMARY KEY, facts TEXT",
     "mentions": "path TEXT, document TEXT, seq INTEGER, entity TEXT, anchor TEXT, snippet TEXT, place TEXT",
+    # The build (its number, meta 'build') in which each page's files were last written, and the path of
+    # every file the site's pages were written as: what the spare site (write.Spare) lacks is told by them.
+    "made": "name TEXT PRIMARY KEY, build INTEGER",
+    "site": "path TEXT PRIMARY KEY",
 }
+# What tells one build from the next rather than what they made: left out when two states are compared.
+_HISTORY_TABLES = {"made"}
+_HISTORY_META = {"build", "spare", "spare-build", "spare-only"}
 
 
 class StateBusy(Exception):
@@ -51,7 +58,7 @@ class State:
         self._old: sqlite3.Connection | None = None
         self.connection = _existing(self.path)
         self.trusted = self.connection is not None and not clean and _meta(self.connection, "format") == str(
-            FORMAT) and _meta(self.connection, "state") is not None and _meta(self.connection, "state") == _site_state(out)
+            FORMAT) and _meta(self.connection, "state") is not None and _meta(self.connection, "state") == site_state(out)
         if not self.trusted:
             # The old database stays locked, so that a second build of the site meanwhile is still refused.
             self._old = self.connection
@@ -60,11 +67,35 @@ class State:
             self._new.unlink(missing_ok=True)
             self.connection = _open(self._new)
             _create_tables(self.connection)
+        # This build's number, and the state and number of the last one, read before this build names its own.
+        self.build = int(_meta(self.connection, "build") or 0) + 1
+        self._last = (_meta(self.connection, "state"), _meta(self.connection, "build"))
 
     @property
     def key(self) -> str | None:
         """The edition key (cache.edition_key) of the last build."""
         return _meta(self.connection, "key")
+
+    def spare(self) -> tuple[str, int, list[str]] | None:
+        """The site the spare folder holds, as the last build left it: the state it was built with, the number
+        of that build, and the files it has that the last site has not."""
+        token = _meta(self.connection, "spare")
+        if token is None:
+            return None
+        return token, int(_meta(self.connection, "spare-build") or 0), json.loads(_meta(self.connection, "spare-only") or "[]")
+
+    def made(self) -> dict[str, int]:
+        """The build in which each page's files were last written."""
+        return dict(self.connection.execute("SELECT name, build FROM made"))
+
+    def site_paths(self) -> set[str]:
+        """Every file the last site's pages were written as."""
+        return {path for path, in self.connection.execute("SELECT path FROM site")}
+
+    def keep_site(self, added, removed) -> None:
+        """The files of this build's site: those `added` since the last one, without those `removed`."""
+        self.connection.executemany("INSERT OR IGNORE INTO site VALUES (?)", [(p,) for p in added])
+        self.forget("site", "path", removed)
 
     def pages(self) -> dict[str, tuple[str, str, str]]:
         """Each page's (digest, [[path, canonical]], messages) as the last build made it, the last two as JSON
@@ -109,6 +140,7 @@ class State:
     def keep_page(self, name: str, digest: str, files: str, messages: str) -> None:
         """A page's digest, its files and messages (JSON text, as `pages` gives them)."""
         self.connection.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", (name, digest, files, messages))
+        self.connection.execute("INSERT OR REPLACE INTO made VALUES (?, ?)", (name, self.build))
 
     def keep_validation(self, path: str, key: str, diagnostics: list, asked: dict) -> None:
         self.connection.execute("INSERT OR REPLACE INTO validations VALUES (?, ?, ?, ?)",
@@ -128,9 +160,21 @@ class State:
         self.connection.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(v,) for v in values])
 
     def finish(self, key: str, token: str) -> None:
-        """Name this build's edition key and state, before its site (which names the same) is swapped in."""
+        """Name this build's edition key, state and number, before its site (which names the same) is swapped
+        in."""
         self.connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                                    [("format", str(FORMAT)), ("key", key), ("state", token)])
+                                    [("format", str(FORMAT)), ("key", key), ("state", token),
+                                     ("build", str(self.build))])
+
+    def keep_spare(self, only: list[str]) -> None:
+        """Note that the last site becomes the spare once this build's is swapped in: the state it was built
+        with, its build, and the files (of `only`) it has that this build's site has not."""
+        token, build = self._last
+        self.connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                    [("spare", token), ("spare-build", build), ("spare-only", _json(only))])
+
+    def forget_spare(self) -> None:
+        self.forget("meta", "name", ["spare", "spare-build", "spare-only"])
 
     def seal(self) -> None:
         """Commit this build's state: its site is complete, and is swapped in next."""
@@ -155,11 +199,14 @@ class State:
 
 
 def state_rows(out: Path) -> dict[str, list]:
-    """Every row of every table of the site's state, sorted, as it stands: what two builds' states are
-    compared by."""
+    """Every row of every table of the site's state, sorted, as it stands, but what tells one build from the
+    next (their numbers, the spare): what two builds' states are compared by."""
     connection = sqlite3.connect(f"{state_path(out).as_uri()}?mode=ro", uri=True)
     try:
-        return {table: sorted(connection.execute(f"SELECT * FROM {table}"), key=repr) for table in _TABLES}
+        rows = {table: sorted(connection.execute(f"SELECT * FROM {table}"), key=repr)
+                for table in _TABLES if table not in _HISTORY_TABLES}
+        rows["meta"] = [row for row in rows["meta"] if row[0] not in _HISTORY_META]
+        return rows
     finally:
         connection.close()
 
@@ -178,7 +225,8 @@ def state_token(pages: dict[str, str], files: dict[str, str]) -> str:
     return hashed.hexdigest()
 
 
-def _site_state(out: Path) -> str | None:
+def site_state(out: Path) -> str | None:
+    """The state the site in `out` names (its MANIFEST), if it names one of this version's."""
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):

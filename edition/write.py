@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -18,6 +19,35 @@ if TYPE_CHECKING:  # render.py reads the build cache, which asks this module who
 
 MARKER = ".edition-site"
 _RENAME_EXCHANGE = 2
+# Folders of the site made whole on every build (the search index by Pagefind, the static files copied): a spare
+# site's are set aside rather than brought up to date.
+MADE_WHOLE = ("pagefind/", "static/")
+
+
+class _Kept:
+    def __repr__(self) -> str:
+        return "KEPT"
+
+
+# A page's content when the folder the site is written in (the spare) holds it already, as the last site has it.
+KEPT = _Kept()
+
+
+def spare_folder(out: Path) -> Path:
+    """Where the site before the last one is kept (`._site.spare` for `_site`)."""
+    return out.parent / f".{out.name}.spare"
+
+
+@dataclass
+class Spare:
+    """The site before the last, which the last build swapped out and kept beside it (`spare_folder`), to be
+    written over by the next build instead of a new folder: it differs from the last site only in what the last
+    build made anew (carried pages are links to the same files), so a rebuild after one change writes, links and
+    removes a few files instead of linking every file of the site into a new folder."""
+
+    folder: Path
+    build: int  # the build that made it: a page last made by then is in it as in the last site
+    holds: set[str] = field(default_factory=set)  # the files its pages may have been written as
 
 
 class OutputError(Exception):
@@ -43,16 +73,33 @@ class Staging:
     """A new site being written beside `out`, in a folder that replaces `out` only when it is complete
     (`complete`), so no reader ever sees a half-written site. Pages can be written as they are made, so a
     large edition's pages need not be held in memory all at once. A page without content is carried over from
-    the current `out`; a page whose content is a function is written by it (a large download)."""
+    the current `out`; a page whose content is a function is written by it (a large download).
 
-    def __init__(self, out: Path):
+    With a `spare`, the new site is written over it instead of into a new folder: a page KEPT is there already,
+    every other file is replaced (never written into: it may be a file of the current site too), and the files of
+    no page of this build are removed. With `keep_spare`, the current site becomes the spare once swapped out,
+    for the next build (`written` says what this build's site holds)."""
+
+    def __init__(self, out: Path, spare: Spare | None = None, keep_spare: bool = False):
         self.out = out.resolve()
         check_output_folder(self.out)
         self.out.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(self.out)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
+        self.spare, self.keep_spare = spare, keep_spare
+        if spare is not None:
+            self.folder = self.out.parent / f".{self.out.name}.building-{os.getpid()}-spare"
+            try:
+                os.rename(spare.folder, self.folder)
+            except FileNotFoundError:
+                raise OutputError(f"{spare.folder}, the spare copy of the site, went while the site was being "
+                                  "built: build again") from None
+            _set_aside(self.out, [self.folder / folder for folder in MADE_WHOLE])
+        else:
+            _set_aside(self.out, [spare_folder(self.out)])
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
         self.count = 0
         self.discarded = False
+        self.written: set[str] = set()  # the path of every page written, made or carried
         self._folders: set[str] = set()
 
     def write(self, pages: list[Page], written: Callable[[int], None] | None = None) -> None:
@@ -61,10 +108,15 @@ class Staging:
             self.count += 1
             if written is not None and self.count % 100 == 0:
                 written(100)
+            self.written.add(page.path)
+            if page.content is KEPT:
+                continue
             target = _inside(self.folder, page.path)
             if (folder := os.path.dirname(target)) not in self._folders:
                 os.makedirs(folder, exist_ok=True)
                 self._folders.add(folder)
+            if self.spare is not None:
+                _unlink(target)
             if page.content is None:
                 _carry_over(f"{self.out}/{page.path}", target)
                 continue
@@ -79,7 +131,10 @@ class Staging:
         """Add the static files, let `finish(staging, out)` complete the site in its folder (the search index),
         let `seal()` commit the build's state, and swap it in for `out`. If `finish` reports an error,
         the new site is discarded and `out` stays as it was."""
+        if self.spare is not None:
+            self._remove_stale()
         shutil.copytree(static_dir, self.folder / "static")
+        _unlink(str(self.folder / MARKER))
         (self.folder / MARKER).write_text("This folder was written by `edition build` and is replaced by it.\n")
         self.folder.chmod(0o755)
         found = finish(self.folder, self.out) if finish is not None else []
@@ -88,13 +143,37 @@ class Staging:
             return found
         if seal is not None:
             seal()
-        _swap_in(self.folder, self.out)
+        _swap_in(self.folder, self.out, spare_folder(self.out) if self.keep_spare else None)
         return found
+
+    def _remove_stale(self) -> None:
+        """Remove from the spare the files of its pages that are no page of this build, and the folders they
+        leave empty."""
+        folders = set()
+        for path in self.spare.holds - self.written:
+            target = _inside(self.folder, path)
+            if _unlink(target):
+                folders.add(os.path.dirname(target))
+        for folder in sorted(folders, key=len, reverse=True):
+            while folder != str(self.folder):
+                try:
+                    os.rmdir(folder)
+                except OSError:  # not empty: a page is still there, or a folder below it
+                    break
+                folder = os.path.dirname(folder)
 
     def discard(self) -> None:
         """Give up the new site: `out` stays as it was."""
         self.discarded = True
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _unlink(target: str) -> bool:
+    try:
+        os.unlink(target)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _carry_over(previous: str, target: str) -> None:
@@ -129,9 +208,17 @@ def check_output_folder(out: Path) -> None:
     )
 
 
-def _swap_in(staging: Path, out: Path) -> None:
+def _swap_in(staging: Path, out: Path, spare: Path | None = None) -> None:
+    """Put the site in `staging` in place of `out`; the site it replaces is kept as `spare`, or removed."""
     if not out.exists():
         os.rename(staging, out)
+        return
+    if spare is not None:
+        if _exchange(staging, out):
+            os.rename(staging, spare)
+        else:
+            os.rename(out, spare)
+            os.rename(staging, out)
         return
     previous = Path(tempfile.mkdtemp(prefix=f".{out.name}.previous-", dir=out.parent))
     if _exchange(staging, out):
@@ -140,6 +227,18 @@ def _swap_in(staging: Path, out: Path) -> None:
         os.rename(out, previous / "site")
         os.rename(staging, out)
     _remove_meanwhile(previous)
+
+
+def _set_aside(out: Path, folders: list[Path]) -> None:
+    """Move each folder that exists out of the way at once, into a folder the next build would remove as a
+    leftover, and remove them meanwhile."""
+    existing = [folder for folder in folders if folder.exists()]
+    if not existing:
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.previous-", dir=out.parent))
+    for n, folder in enumerate(existing):
+        os.rename(folder, aside / str(n))
+    _remove_meanwhile(aside)
 
 
 def _remove_meanwhile(*folders: Path) -> None:

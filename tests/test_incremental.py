@@ -438,3 +438,56 @@ def test_the_edition_holds_the_anchors_an_attribute_names_and_every_document(tmp
     # A document's own xml:ids point nowhere: they are not among the tokens its pages depend on.
     assert "memcon-1963-04-02-p2" not in memcon.facts.tokens.split()
     assert "memcon-1963-04-02-p1" not in memcon.facts.tokens.split()
+
+
+def inodes_of(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_writes_over_the_spare_site_and_never_into_the_site_it_replaces(tmp_path, monkeypatch):
+    import edition.write
+
+    project = tmp_path / "edition"
+    generate(project, 12, seed=5)
+    site, spare = project / "_site", project / "._site.spare"
+    texts = sorted((project / "texts").glob("*/*.xml"))
+    build(project, site, search_index=False)
+    assert not spare.exists()  # a full build has no site of the same state to keep
+    edit(texts[2], '-p1">', '-p1">A first correction. ')
+    assert build(project, site, search_index=False).remade == 1
+    assert spare.is_dir()  # the first build's site, kept
+
+    second, second_inodes = files_of(site), inodes_of(site)
+    linked = []
+    carry_over = edition.write._carry_over
+    monkeypatch.setattr(edition.write, "_carry_over", lambda *paths: linked.append(paths) or carry_over(*paths))
+    edit(texts[7], '-p1">', '-p1">A second correction. ')
+    third = build(project, site, search_index=False)
+    assert third.exit_code == 0 and third.remade == 1
+    # The site it replaced is now the spare, every byte as it was: nothing was written into its files.
+    assert files_of(spare) == second
+    # Only what the last build made anew was linked into the spare; the rest was there already, and is the
+    # very file of the last site.
+    assert 0 < len(linked) < len(second) // 4
+    now = inodes_of(site)
+    assert sum(now[path] == second_inodes[path] for path in now if path in second_inodes) > len(second) // 2
+    assert "A second correction." in (site / "documents" / texts[7].stem / "index.html").read_text(encoding="utf-8")
+    build(project, tmp_path / "clean", search_index=False, clean=True)
+    assert_same_site(site, tmp_path / "clean")
+
+
+def test_a_spare_site_that_is_not_the_one_the_state_names_is_not_written_over(tmp_path):
+    project = tmp_path / "edition"
+    generate(project, 6, seed=3)
+    site, spare = project / "_site", project / "._site.spare"
+    texts = sorted((project / "texts").glob("*/*.xml"))
+    build(project, site, search_index=False)
+    edit(texts[1], '-p1">', '-p1">First. ')
+    build(project, site, search_index=False)
+    (spare / MANIFEST).write_text('{"format": 7, "state": "another"}', encoding="utf-8")
+    (spare / "stray.html").write_text("not of this edition", encoding="utf-8")
+    edit(texts[2], '-p1">', '-p1">Second. ')
+    assert build(project, site, search_index=False).remade == 1
+    assert not (site / "stray.html").exists()
+    build(project, tmp_path / "clean", search_index=False, clean=True)
+    assert_same_site(site, tmp_path / "clean")
