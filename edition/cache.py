@@ -82,6 +82,7 @@ class Summaries:
 
     def __init__(self) -> None:
         self._digests: dict[int, str] = {}
+        self._named: dict[int, str] = {}  # a document's summary digest and passages digest, as entry pages use them
         self._pointers: dict[str, str] = {}
 
     def of(self, document: Document | None) -> str:
@@ -90,6 +91,19 @@ class Summaries:
         if id(document) not in self._digests:
             self._digests[id(document)] = digest(document_summary(document))
         return self._digests[id(document)]
+
+    def of_all(self, documents: list[Document], passages: bool = False) -> str:
+        """One digest of the summaries of `documents` in order (with each one's passages digest): a list or an
+        entry page shows thousands of documents, and its inputs are compared by this rather than written out."""
+        lines = self._named if passages else self._digests
+        words = [lines[id(d)] if id(d) in lines else self._line(d, passages) for d in documents]
+        return hashlib.sha256("\n".join(words).encode("ascii")).hexdigest()
+
+    def _line(self, document: Document, passages: bool) -> str:
+        if not passages:
+            return self.of(document)
+        self._named[id(document)] = f"{self.of(document)} {document.facts.passages_digest}"
+        return self._named[id(document)]
 
     def entity(self, entity: Entity) -> str:
         if id(entity) not in self._digests:

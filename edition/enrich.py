@@ -430,12 +430,15 @@ def paragraph_ids(document: Document) -> list[str]:
 def mentioned_entities(document: Document, entities: dict[str, Entity]) -> list[Entity]:
     """The register entries the document's text points to, people first, each once, in order of first mention."""
     seen: dict[str, Entity] = {}
-    for entry, _ in document.facts.named_entries():
+    for entry in unpacked(document.facts.named)[::2]:  # entries and their counts, alternately
         entity = entities.get(entry)
-        if entity is not None:
-            seen.setdefault(entity.id, entity)
-    order = {"person": 0, "org": 1, "place": 2, "term": 3}
-    return sorted(seen.values(), key=lambda e: order.get(e.kind, 3))
+        if entity is not None and entity.id not in seen:
+            seen[entity.id] = entity
+    by_kind: dict[str, list[Entity]] = {"person": [], "org": [], "place": []}
+    others: list[Entity] = []
+    for entity in seen.values():
+        by_kind.get(entity.kind, others).append(entity)
+    return [*by_kind["person"], *by_kind["org"], *by_kind["place"], *others]
 
 
 def link_chronology(documents: list[Document]) -> None:

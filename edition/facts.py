@@ -79,11 +79,15 @@ class DocumentFacts:
     def metadata_object(self) -> Metadata:
         if isinstance(self.metadata, Metadata):
             return self.metadata
-        values = {name: _shared(value) for name, value in self.metadata.items()}
-        values["withheld"] = Withheld(**{**values["withheld"],
-                                         "agencies": [tuple(a) for a in values["withheld"]["agencies"]]})
+        # Metadata's shape is known: its strings interned field by field, without `_shared` walking each value
+        # (this runs for every document of the edition on every build).
+        intern = sys.intern
+        values = {name: intern(value) if type(value) is str else value for name, value in self.metadata.items()}
+        withheld = values["withheld"]
+        values["withheld"] = Withheld(withheld["passages"], intern(withheld["extent"]),
+                                      [(intern(agency), count) for agency, count in withheld["agencies"]])
         for name in ("hands", "senders", "recipients"):
-            values[name] = [tuple(pair) for pair in values[name]]
+            values[name] = [(intern(first), intern(second)) for first, second in values[name]]
         self.metadata = Metadata(**values)  # held once: the dict is let go
         return self.metadata
 

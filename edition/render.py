@@ -257,7 +257,6 @@ def register_pages(edition: Edition, env: Environment, common: dict, cache: Cach
     """Per register (people, organisations, places): an alphabetical index, and a page per entry listing
     every passage that names it (read from `passages` only for the pages made anew)."""
     passages = passages or Passages()
-    summary = cache.summaries.of if cache is not None else lambda d: d.url
     for kind, folder in REGISTER_FOLDERS.items():
         entities = sorted((e for e in edition.entities.values() if e.kind == kind), key=lambda e: (e.sort_key, e.id))
         if not entities:
@@ -269,7 +268,7 @@ def register_pages(edition: Edition, env: Environment, common: dict, cache: Cach
             html_page(env, "register.html", f"{folder}/index.html", common, heading=heading, entities=entries,
                       current=folder)])
         for entity in entities:
-            naming = [[summary(d), d.facts.passages_digest] for d in entity.named_in]
+            naming = cache.summaries.of_all(entity.named_in, passages=True) if cache is not None else ""
             yield from remade(cache, entity.url, [entity_inputs(entity), naming, PER_PAGE],
                               lambda entity=entity: entity_pages(env, common, heading, folder, entity, passages))
 
@@ -407,7 +406,7 @@ def _archive_name(edition: Edition, document) -> str:
     # The build read only files inside the project (build.outside_project).
     path, project = str(document.path), f"{edition.config.project_dir}{os.sep}"
     relative = path[len(project):] if path.startswith(project) else os.path.relpath(path, project)
-    return Path(relative).as_posix() if not relative.startswith("..") else f"texts/{document.path.name}"
+    return relative.replace(os.sep, "/") if not relative.startswith("..") else f"texts/{document.path.name}"
 
 
 # The machine-readable list of the documents, at a fixed path.
@@ -432,7 +431,7 @@ def document_list_pages(edition: Edition, env: Environment, common: dict,
              for facet, options in filters]
     for current in lists:
         inputs = [current.path, current.facet, current.label, shown, PER_PAGE,
-                  [cache.summaries.of(d) for d in current.documents] if cache else []]
+                  cache.summaries.of_all(current.documents) if cache else ""]
         yield from remade(cache, current.path, inputs, lambda current=current: [
             html_page(env, "documents.html", pager.path, common, current_list=current, filters=filters,
                       groups=_by_year_and_month(current.documents[pager.first - 1:pager.last]),
