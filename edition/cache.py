@@ -167,7 +167,7 @@ class LastBuild:
         folder = spare_folder(site)
         if site_state(folder) != token:
             return None
-        return Spare(folder, build, self.site.union(only))
+        return Spare(folder, build, self.site, only)
 
     @property
     def keeps_spare(self) -> bool:

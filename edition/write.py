@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import itertools
 import os
 import shutil
 import subprocess
@@ -47,7 +48,10 @@ class Spare:
 
     folder: Path
     build: int  # the build that made it: a page last made by then is in it as in the last site
-    holds: set[str] = field(default_factory=set)  # the files its pages may have been written as
+    # The files its pages may have been written as: the last site's (`last`, shared with the build, not copied:
+    # a large site has hundreds of thousands) and those it has besides (`only`).
+    last: set[str] = field(default_factory=set)
+    only: list[str] = field(default_factory=list)
 
 
 class OutputError(Exception):
@@ -150,7 +154,9 @@ class Staging:
         """Remove from the spare the files of its pages that are no page of this build, and the folders they
         leave empty."""
         folders = set()
-        for path in self.spare.holds - self.written:
+        for path in itertools.chain(self.spare.last, self.spare.only):
+            if path in self.written:
+                continue
             target = _inside(self.folder, path)
             if _unlink(target):
                 folders.add(os.path.dirname(target))
