@@ -8,6 +8,8 @@ bytes inflate from the last zip's data."""
 
 from __future__ import annotations
 
+import io
+import os
 import struct
 import zipfile
 import zlib
@@ -79,9 +81,20 @@ def write_archive(file: BinaryIO, members: Iterable[Member | tuple[str, bytes]],
     time, date = _dos_time(date_time)
     entries = []
     with _LastArchive(previous) as last:
+        runs = _Runs(file, last)
         for member in members:
             if not isinstance(member, Member):
                 member = Member(member[0], lambda data=member[1]: data)
+            kept = last.record(member, time, date, position)
+            if kept is not None:  # header and data as they would be written: copied with their neighbours
+                entry, start, length = kept
+                runs.add(start, length)
+                position += length
+                entries.append(entry)
+                written.members += 1
+                written.reused += 1
+                continue
+            runs.copy()
             entry, compressed, reused = _compressed(member, last, position)
             header = _local_header(entry, time, date)
             file.write(header)
@@ -90,10 +103,54 @@ def write_archive(file: BinaryIO, members: Iterable[Member | tuple[str, bytes]],
             entries.append(entry)
             written.members += 1
             written.reused += reused
+        runs.copy()
     directory = b"".join(_central_header(entry, time, date) for entry in entries)
     file.write(directory)
     file.write(_end_records(len(entries), len(directory), position))
     return written
+
+
+class _Runs:
+    """Members copied from the last zip as they lie there, header and data, each run of neighbours in one
+    step: a rebuild after one change copies the zip but for one member, and tens of thousands of members
+    copied one by one through Python would take most of the time it has."""
+
+    def __init__(self, file: BinaryIO, last: _LastArchive):
+        self.file, self.last = file, last
+        self.start = self.length = 0
+
+    def add(self, start: int, length: int) -> None:
+        if self.length and self.start + self.length != start:
+            self.copy()
+        if not self.length:
+            self.start = start
+        self.length += length
+
+    def copy(self) -> None:
+        """Copy the run gathered so far."""
+        if not self.length:
+            return
+        source, start, length = self.last.file.fileno(), self.start, self.length
+        self.start = self.length = 0
+        try:
+            self.file.flush()
+            target = self.file.fileno()
+        except (AttributeError, io.UnsupportedOperation):  # not a file of the system's (a zip in memory)
+            target = None
+        while length and target is not None:
+            try:
+                copied = os.copy_file_range(source, target, length, start)
+            except (AttributeError, OSError):  # not here, or not between these files: read and written instead
+                break
+            if copied == 0:
+                break
+            start, length = start + copied, length - copied
+        while length:
+            chunk = os.pread(source, min(length, 1 << 20), start)
+            if not chunk:
+                raise OSError(f"{self.last.path} ended while it was being copied")
+            self.file.write(chunk)
+            start, length = start + len(chunk), length - len(chunk)
 
 
 def _compressed(member: Member, last: _LastArchive, offset: int) -> tuple[_Entry, bytes, bool]:
@@ -200,6 +257,23 @@ class _LastArchive:
         except (OSError, ValueError, struct.error):
             return None
         return (info, compressed) if compressed is not None else None
+
+    def record(self, member: Member, time: int, date: int, offset: int) -> tuple[_Entry, int, int] | None:
+        """The member's entry at `offset`, and where its local header and data lie in the last zip, if it was
+        written from the file of this key and its header there is the very header this zip gives it."""
+        info = self.members.get(member.name)
+        key = member.key.encode("ascii")
+        if self.file is None or not key or info is None or info.compress_type != zipfile.ZIP_DEFLATED or _key_of(info.extra) != key:
+            return None
+        flags = 0 if member.name.isascii() else _UTF8_NAME
+        entry = _Entry(member.name.encode("utf-8"), flags, info.CRC, info.compress_size, info.file_size, offset, key)
+        header = _local_header(entry, time, date)
+        try:
+            if os.pread(self.file.fileno(), len(header), info.header_offset) != header:
+                return None
+        except (OSError, ValueError):
+            return None
+        return entry, info.header_offset, len(header) + info.compress_size
 
     def compressed(self, name: str, crc: int, data: bytes) -> bytes | None:
         """The compressed data of the member `name` if it holds exactly `data`, else None."""

@@ -237,3 +237,33 @@ def test_a_rebuild_copies_from_the_published_zip_and_gives_the_clean_builds(tmp_
     assert (first.reused, rebuilt.reused, clean.reused) == (0, first.members - 1, 0)
     zip_path = "downloads/edition-tei.zip"
     assert (site / zip_path).read_bytes() == (tmp_path / "clean" / zip_path).read_bytes()
+
+
+def test_into_a_file_the_unchanged_members_are_copied_in_runs_and_the_bytes_are_the_same(tmp_path, monkeypatch):
+    import os
+
+    last = tmp_path / "last.zip"
+    last.write_bytes(written(keyed(texts(30)))[0])
+    members = texts(30, changed=4)
+    unchanged = {name for name, _ in members if name != members[4][0]}
+    clean, _ = written(keyed(members))
+    calls = []
+    copy_file_range = os.copy_file_range
+    monkeypatch.setattr(os, "copy_file_range", lambda *args: calls.append(args) or copy_file_range(*args))
+    with open(tmp_path / "new.zip", "wb") as file:
+        result = write_archive(file, keyed(members, unreadable=unchanged), BUILT, last)
+    assert (tmp_path / "new.zip").read_bytes() == clean and result.reused == 29
+    # One run before the amended member and one after it, each copied in one step, not member by member.
+    assert len(calls) == 2
+
+
+def test_a_last_zip_of_another_date_is_copied_from_member_by_member_and_the_bytes_are_the_same(tmp_path):
+    last = tmp_path / "last.zip"
+    file = io.BytesIO()
+    write_archive(file, keyed(texts(12)), (2023, 1, 2, 0, 0, 0))
+    last.write_bytes(file.getvalue())
+    members = texts(12)
+    clean, _ = written(keyed(members))
+    with open(tmp_path / "new.zip", "wb") as target:
+        result = write_archive(target, keyed(members, unreadable={name for name, _ in members}), BUILT, last)
+    assert (tmp_path / "new.zip").read_bytes() == clean and result.reused == 12
