@@ -160,13 +160,18 @@ class Renderer:
     def _lists_and_registers(self) -> Iterator[Page]:
         edition, env, common, cache = self.edition, self.env, self.common, self.cache
         home = self.markdown_pages.get("index")
-        yield html_page(env, "home.html", "index.html", common, body=home["html"] if home else "",
-                        documents=edition.documents[:PER_PAGE], total=len(edition.documents), current="home")
+        first = edition.documents[:PER_PAGE]
+        # What all pages share (the Markdown pages among it) is in the edition's key; the rest is listed here.
+        yield from remade(cache, "index.html", [cache.summaries.of_all(first) if cache else "", len(edition.documents)],
+                          lambda: [html_page(env, "home.html", "index.html", common,
+                                             body=home["html"] if home else "", documents=first,
+                                             total=len(edition.documents), current="home")])
         for slug, page in self.markdown_pages.items():
             if slug != "index":
                 yield html_page(env, "page.html", f"{slug}/index.html", common, page=page, current=slug)
         yield from document_list_pages(edition, env, common, cache)
-        yield Page(DOCUMENTS_JSON, documents_json(edition))
+        yield from remade(cache, DOCUMENTS_JSON, [cache.summaries.of_all(edition.documents) if cache else ""],
+                          lambda: [Page(DOCUMENTS_JSON, documents_json(edition))])
         yield from remade(cache, EDITION_ZIP, [[_archive_name(edition, f), f.key] for f in _files(edition)],
                           lambda: [Page(EDITION_ZIP, lambda file, last: write_edition_zip(edition, file, last))])
         for document in edition.documents:
