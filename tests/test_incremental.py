@@ -491,3 +491,30 @@ def test_a_spare_site_that_is_not_the_one_the_state_names_is_not_written_over(tm
     assert not (site / "stray.html").exists()
     build(project, tmp_path / "clean", search_index=False, clean=True)
     assert_same_site(site, tmp_path / "clean")
+
+
+def test_a_build_that_fails_while_writing_over_the_spare_leaves_the_site_as_it_was(tmp_path):
+    project = tmp_path / "edition"
+    generate(project, 6, seed=4)
+    site, spare = project / "_site", project / "._site.spare"
+    texts = sorted((project / "texts").glob("*/*.xml"))
+    build(project, site, search_index=False)
+    edit(texts[1], '-p1">', '-p1">First. ')
+    build(project, site, search_index=False)
+    assert spare.is_dir()
+    published = files_of(site)
+    # A template of the edition's own that fails only when a page is rendered, once the build is writing over
+    # the spare.
+    (project / "layout").mkdir()
+    (project / "layout" / "entity.html").write_text("{{ no_such_name.anything }}", encoding="utf-8")
+    settings = (project / "edition.toml").read_text(encoding="utf-8")
+    (project / "edition.toml").write_text(settings + 'templates = "layout"\n', encoding="utf-8")
+    edit(texts[2], '-p1">', '-p1">Second. ')
+    failed = build(project, site, search_index=False)
+    assert failed.exit_code == ExitCode.INVALID and [d.code for d in failed.report.errors] == ["template"]
+    assert files_of(site) == published
+    assert not list(project.glob("._site.building-*"))
+    (project / "edition.toml").write_text(settings, encoding="utf-8")
+    assert build(project, site, search_index=False).exit_code == 0
+    build(project, tmp_path / "clean", search_index=False, clean=True)
+    assert_same_site(site, tmp_path / "clean")
