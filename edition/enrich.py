@@ -202,6 +202,7 @@ def entity_namings(documents: list[Document], entities: dict[str, Entity]) -> No
             entity = entities.get(entry)
             if entity is not None:
                 entity.named_in.append(document)
+                entity.counts.append(passages)
                 entity.passages += passages
 
 
@@ -231,23 +232,9 @@ class Passages:
     def __init__(self, state: State | None = None):
         self.state = state
 
-    def counts(self, entity: Entity) -> list[int]:
-        """The number of passages naming the entry in each of its documents (`entity.named_in`)."""
-        if self.state is None:
-            return [len(_passages_in(document, entity.id)) for document in entity.named_in]
-        counted = {(path, document): count for path, document, count in self.state.mention_counts(entity.id)}
-        return [counted.get((str(d.origin.path), d.id), 0) for d in entity.named_in]
-
-    def of(self, entity: Entity, counts: list[int], first: int, last: int) -> list[Mention]:
-        """The passages from the `first` to the `last` (counted from 1), `counts` being those of `counts()`."""
-        held, start, position = [], 0, 0  # the documents holding them; how many passages come before them
-        for document, count in zip(entity.named_in, counts):
-            if count and position + count >= first and position < last:
-                start = start if held else position
-                held.append(document)
-            position += count
-            if position >= last:
-                break
+    def of(self, entity: Entity, held: list[Document], before: int, first: int, last: int) -> list[Mention]:
+        """The passages from the `first` to the `last` (counted from 1), which the documents `held` hold, `before`
+        passages of the entry coming before theirs (render.entry_pages)."""
         if self.state is None:
             rows = {id(d): _passages_in(d, entity.id) for d in held}
         else:
@@ -259,7 +246,7 @@ class Passages:
                     rows.setdefault(id(document), []).append((anchor, snippet, where))
             rows = {key: _once_each(value) for key, value in rows.items()}
         mentions = [Mention(d, anchor, snippet, where) for d in held for anchor, snippet, where in rows.get(id(d), [])]
-        return mentions[first - 1 - start:last - start]
+        return mentions[first - 1 - before:last - before]
 
 
 def _passages_in(document: Document, entity_id: str) -> list[tuple[str, str, str]]:

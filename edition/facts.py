@@ -147,7 +147,7 @@ class FileFacts:
         return facts
 
 
-_DERIVED = {"named_in", "passages", "mentions"}  # an entry's, from the documents, not from its register
+_DERIVED = {"named_in", "counts", "passages", "mentions"}  # an entry's, from the documents, not from its register
 
 
 def entity_facts(entity: Entity) -> dict:

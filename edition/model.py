@@ -92,8 +92,10 @@ class Entity:
     offices: list[str] = field(default_factory=list)  # occupations, for a person
     other_names: list[str] = field(default_factory=list)  # abbreviations and other forms of the name
     # Derived from the documents, not kept with the entry: the documents naming it (in chronological order),
-    # in how many passages, and those passages themselves, filled only while its page is made (Passages).
+    # in how many passages in each and in all, and those passages themselves, filled only while its page is
+    # made (Passages).
     named_in: list[Document] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
     passages: int = 0
     mentions: list[Mention] = field(default_factory=list)
 

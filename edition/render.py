@@ -273,23 +273,57 @@ def register_pages(edition: Edition, env: Environment, common: dict, cache: Cach
             html_page(env, "register.html", f"{folder}/index.html", common, heading=heading, entities=entries,
                       current=folder)])
         for entity in entities:
-            naming = cache.summaries.of_all(entity.named_in, passages=True) if cache is not None else ""
-            yield from remade(cache, entity.url, [entity_inputs(entity), naming, PER_PAGE],
-                              lambda entity=entity: entity_pages(env, common, heading, folder, entity, passages))
+            for entry_page in entry_pages(entity):
+                yield from remade(cache, entry_page.pager.path, entry_page.inputs(entity, cache),
+                                  lambda entity=entity, entry_page=entry_page: [
+                                      entity_page(env, common, heading, folder, entity, entry_page, passages)])
 
 
-def entity_pages(env: Environment, common: dict, heading: str, folder: str, entity: Entity,
-                 passages: Passages) -> list[Page]:
-    """An entry's page, with the passages naming it, PER_PAGE to a page: each page's read only while it is
-    rendered."""
-    counts = passages.counts(entity)
+@dataclass(frozen=True)
+class EntryPage:
+    """One page of the passages naming a register entry: its pager, the documents holding those passages (in
+    the order of `entity.named_in`) and how many passages of the entry come before theirs."""
+
+    pager: Pager
+    documents: list
+    before: int
+
+    def inputs(self, entity: Entity, cache: Cache | None) -> list:
+        """What the page shows: the entry, where the page stands among the entry's pages, and its documents with
+        their passages. Each page is compared on its own, so a changed passage remakes one page of each entry it
+        names, not all of them (an entry named in most documents of a large edition has thousands)."""
+        if cache is None:
+            return []
+        pager = self.pager
+        return [cache.summaries.entity(entity), pager.number, pager.count, pager.total, pager.first, pager.last,
+                self.before, cache.summaries.of_all(self.documents, passages=True)]
+
+
+def entry_pages(entity: Entity) -> Iterator[EntryPage]:
+    """The pages of an entry's passages, PER_PAGE to a page, from the number of passages in each document naming
+    it (`entity.counts`): no passage is read to know which documents each page shows."""
+    documents, counts = entity.named_in, entity.counts
+    at, before = 0, 0  # the first document that may hold the page's passages; the passages before it
+    for pager in pagers(entity.url, entity.passages):
+        while at < len(documents) and before + counts[at] < pager.first:
+            before += counts[at]
+            at += 1
+        end, reach = at, before
+        while end < len(documents) and reach < pager.last:
+            reach += counts[end]
+            end += 1
+        yield EntryPage(pager, documents[at:end], before)
+
+
+def entity_page(env: Environment, common: dict, heading: str, folder: str, entity: Entity, entry_page: EntryPage,
+                passages: Passages) -> Page:
+    """One page of an entry, with the passages naming it that fall on that page (read only while it is
+    rendered)."""
+    pager = entry_page.pager
     try:
-        pages = []
-        for pager in pagers(entity.url, sum(counts)):
-            entity.mentions = passages.of(entity, counts, pager.first, pager.last)
-            pages.append(html_page(env, "entity.html", pager.path, common, heading=heading, entity=entity,
-                                   pager=pager, current=folder))
-        return pages
+        entity.mentions = passages.of(entity, entry_page.documents, entry_page.before, pager.first, pager.last)
+        return html_page(env, "entity.html", pager.path, common, heading=heading, entity=entity, pager=pager,
+                         current=folder)
     finally:
         entity.mentions = []
 
@@ -435,13 +469,16 @@ def document_list_pages(edition: Edition, env: Environment, common: dict,
     shown = [[facet, [[option.path, option.label, len(option.documents)] for option in options]]
              for facet, options in filters]
     for current in lists:
-        inputs = [current.path, current.facet, current.label, shown, PER_PAGE,
-                  cache.summaries.of_all(current.documents) if cache else ""]
-        yield from remade(cache, current.path, inputs, lambda current=current: [
-            html_page(env, "documents.html", pager.path, common, current_list=current, filters=filters,
-                      groups=_by_year_and_month(current.documents[pager.first - 1:pager.last]),
-                      documents=current.documents, pager=pager, current="documents")
-            for pager in pagers(current.path, len(current.documents))])
+        # Each page of a list is compared on its own, by the documents it shows: a changed title remakes the
+        # page that shows it, not the 200 pages of a list of 100,000 documents.
+        for pager in pagers(current.path, len(current.documents)):
+            documents = current.documents[pager.first - 1:pager.last]
+            inputs = [current.path, current.facet, current.label, shown, pager.number, pager.count, pager.total,
+                      pager.first, pager.last, cache.summaries.of_all(documents) if cache else ""]
+            yield from remade(cache, pager.path, inputs, lambda current=current, pager=pager, documents=documents: [
+                html_page(env, "documents.html", pager.path, common, current_list=current, filters=filters,
+                          groups=_by_year_and_month(documents), documents=current.documents, pager=pager,
+                          current="documents")])
 
 
 def _filters(lists: list[DocumentList]) -> list[tuple[str, list[DocumentList]]]:

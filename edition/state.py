@@ -123,12 +123,6 @@ class State:
         row = self.connection.execute("SELECT asked FROM validations WHERE path = ?", (path,)).fetchone()
         return json.loads(row[0]) if row else {}
 
-    def mention_counts(self, entity: str) -> list[tuple[str, str, int]]:
-        """Each document naming the entry: (file, document id, number of passages, each anchor once)."""
-        return self.connection.execute(
-            "SELECT path, document, COUNT(DISTINCT anchor) FROM mentions WHERE entity = ? GROUP BY path, document",
-            (entity,)).fetchall()
-
     def mentions_in(self, entity: str, documents: list[str]) -> list[tuple[str, str, str, str, str]]:
         """Each passage naming the entry in the documents of these ids: (file, document id, anchor, snippet,
         where), in text order."""

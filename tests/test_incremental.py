@@ -444,6 +444,51 @@ def inodes_of(site: Path) -> dict[str, int]:
     return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
 
 
+def pages_of(site: Path, folder: str) -> list[str]:
+    """The pages of a long list or entry whose first page is in `folder`: its own and those below pages/."""
+    return sorted(p.relative_to(site).as_posix() for p in [site / folder / "index.html",
+                                                             *(site / folder / "pages").glob("*/index.html")])
+
+
+def test_each_page_of_a_long_list_or_entry_is_remade_only_when_what_it_shows_changed(tmp_path, monkeypatch):
+    import edition.render
+
+    monkeypatch.setattr(edition.render, "PER_PAGE", 3)
+    project = tmp_path / "edition"
+    generate(project, 12, seed=2)
+    site = project / "_site"
+    assert build(project, site, search_index=False).exit_code == 0
+    entries = [p.parent.relative_to(site).as_posix() for p in (site / "people").glob("*/index.html")]
+    busiest = max(entries, key=lambda entry: len(pages_of(site, entry)))
+    entry_pages = pages_of(site, busiest)
+    assert len(entry_pages) >= 4
+
+    # A word next to the name, in a document shown on one page of the entry (not its first).
+    person = busiest.split("/")[1]
+    shown = re.findall(r'href="\.\./\.\./\.\./\.\./documents/([^/"]+)/', (site / entry_pages[-2]).read_text())
+    changed = next((project / "texts").glob(f"*/{shown[0]}.xml"))
+    before = inodes_of(site)
+    edit(changed, f'<persName ref="#{person}"', f'AMENDED <persName ref="#{person}"')
+    rebuild_and_compare(project, tmp_path, "passage")
+    after = inodes_of(site)
+    remade = [path for path in entry_pages if after[path] != before[path]]
+    showing = [path for path in entry_pages if f"documents/{changed.stem}/" in (site / path).read_text()]
+    assert remade == showing and 0 < len(remade) < len(entry_pages)
+    assert any("AMENDED" in (site / path).read_text() for path in remade)
+    # The documents list shows no passage: none of its pages is made again.
+    assert [p for p in pages_of(site, "documents") if after[p] != before[p]] == []
+
+    # A new title: the one page of the documents list that shows the document is made again.
+    retitled = sorted((project / "texts").glob("*/*.xml"))[7]
+    edit(retitled, "(synthetic document)</title>", "(synthetic document, retitled)</title>")
+    rebuild_and_compare(project, tmp_path, "title")
+    again = inodes_of(site)
+    listed = pages_of(site, "documents")
+    assert len(listed) == 4
+    assert [p for p in listed if again[p] != after[p]] == \
+           [p for p in listed if f"{retitled.stem}/index.html" in (site / p).read_text()]
+
+
 def test_a_rebuild_writes_over_the_spare_site_and_never_into_the_site_it_replaces(tmp_path, monkeypatch):
     import edition.write
 
