@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from bisect import bisect_left
 from html import escape
+from itertools import accumulate
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -302,17 +304,11 @@ class EntryPage:
 def entry_pages(entity: Entity) -> Iterator[EntryPage]:
     """The pages of an entry's passages, PER_PAGE to a page, from the number of passages in each document naming
     it (`entity.counts`): no passage is read to know which documents each page shows."""
-    documents, counts = entity.named_in, entity.counts
-    at, before = 0, 0  # the first document that may hold the page's passages; the passages before it
+    ends = list(accumulate(entity.counts))  # the position of each document's last passage
     for pager in pagers(entity.url, entity.passages):
-        while at < len(documents) and before + counts[at] < pager.first:
-            before += counts[at]
-            at += 1
-        end, reach = at, before
-        while end < len(documents) and reach < pager.last:
-            reach += counts[end]
-            end += 1
-        yield EntryPage(pager, documents[at:end], before)
+        first = bisect_left(ends, pager.first)  # the document holding the page's first passage
+        last = bisect_left(ends, pager.last)  # and its last
+        yield EntryPage(pager, entity.named_in[first:last + 1], ends[first - 1] if first else 0)
 
 
 def entity_page(env: Environment, common: dict, heading: str, folder: str, entity: Entity, entry_page: EntryPage,

@@ -265,3 +265,16 @@ def test_the_home_page_lists_the_first_documents_of_a_long_edition_and_leads_to_
     assert rows == first and len(rows) == 5
     (note,) = home.xpath("//section[@aria-labelledby='documents-heading']/p")
     assert words(note).startswith("The first 5 of 12 documents") and note.xpath("a/@href") == ["documents/index.html"]
+
+
+def test_each_page_of_an_entry_holds_the_documents_of_its_passages(monkeypatch) -> None:
+    import edition.render
+    from edition.model import Entity
+
+    monkeypatch.setattr(edition.render, "PER_PAGE", 3)
+    entity = Entity("person-x", "person", "X", named_in=list("abcde"), counts=[2, 3, 1, 4, 2], passages=12)
+    pages = [(p.pager.first, p.pager.last, "".join(p.documents), p.before) for p in edition.render.entry_pages(entity)]
+    # a holds passages 1-2, b 3-5, c 6, d 7-10, e 11-12.
+    assert pages == [(1, 3, "ab", 0), (4, 6, "bc", 2), (7, 9, "d", 6), (10, 12, "de", 6)]
+    unnamed = Entity("person-y", "person", "Y")
+    assert [(p.pager.number, p.documents, p.before) for p in edition.render.entry_pages(unnamed)] == [(1, [], 0)]
