@@ -217,10 +217,14 @@ def validate_and_derive(files: list[Document], config: Config, stages: Stages,
     remembered, and whose documents' facts were kept, is not read."""
     if last is not None:
         last.validations.ids_hold = last.ids_unchanged(files)
-    validator = Validator(files, config, remembered=last.validations if last else None)
+    # While every file declares the ids it did, no remembered validation asks its questions again, and only the
+    # files changed since the last build ask theirs: the index of every id is made only if there are many.
+    holding = last is not None and last.validations.ids_hold
+    validator = Validator(files, config, remembered=last.validations if last else None, complete_index=not holding)
     problems = list(validator.setting_problems)
     entities = edition_entities(files)
     recalled = [validator.recall(file) for file in files]
+    validator.expect(sum(found is None for found in recalled))
     unknown = [n for n, file in enumerate(files) if recalled[n] is None or not file.file_facts.documents]
     checked = workers.in_order(lambda n: checked_file(files[n], validator, recalled[n], entities, config), unknown)
     for n, file in enumerate(files):

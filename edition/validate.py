@@ -36,18 +36,43 @@ def _rules_stylesheet() -> etree._ElementTree:
     return isoschematron.iso_svrl_for_xslt1(expanded)
 
 
+# Up to this many files checked anew, their questions are answered without the index of every id: each
+# question looks through every file's ids, and indexing them all costs about as much as ten files' questions.
+FEW_FILES = 10
+
+
 class IdIndex:
     """Where each xml:id of the edition is declared: the context for rules that cross documents. What each
     document's rules asked of it, and the answers, are noted (`asked`), so that a validation remembered from
-    the last build is reused only while the answers hold."""
+    the last build is reused only while the answers hold.
 
-    def __init__(self, documents: list[Document]):
-        self.places: dict[str, list[Document]] = defaultdict(list)
+    The index of every id (`complete`) is made only when many files ask: a rebuild checks one changed file,
+    whose rules ask about seventy ids, while the index of 100,000 files holds six million, takes seconds and
+    hundreds of megabytes, and was the largest thing such a rebuild held. Until then, a question is answered
+    by looking through each file's ids."""
+
+    def __init__(self, documents: list[Document], complete: bool = True):
+        self.documents = documents
+        self.places: dict[str, list[Document]] | None = None
         self.asked: dict[str, str] = {}
-        for document in documents:
-            kept = document.file_facts
-            for value in kept.ids.split() if kept is not None else document.root.xpath("//@xml:id"):
+        if complete:
+            self.complete()
+
+    def complete(self) -> None:
+        """Index every id, for the many questions of many files."""
+        if self.places is not None:
+            return
+        self.places = defaultdict(list)
+        for document in self.documents:
+            for value in _declared_ids(document):
                 self.places[value].append(document)
+
+    def declaring(self, value: str) -> list[Document]:
+        """The files declaring the id, each once for each time it declares it."""
+        if self.places is not None:
+            return self.places.get(value, [])
+        return [document for document in self.documents if value in _packed_ids(document)
+                for declared in _declared_ids(document) if declared == value]
 
     def declarations(self, _context, value) -> float:
         return float(self._noted("declarations", _as_string(value)))
@@ -59,13 +84,24 @@ class IdIndex:
         """The answer to a question noted in `asked` ("declarations ID" or "declared-in ID")."""
         function, _, value = question.partition(" ")
         if function == "declarations":
-            return str(len(self.places.get(value, ())))
-        return ", ".join(sorted({d.path.name for d in self.places.get(value, ())}))
+            return str(len(self.declaring(value)))
+        return ", ".join(sorted({d.path.name for d in self.declaring(value)}))
 
     def _noted(self, function: str, value: str) -> str:
         question = f"{function} {value}"
         self.asked[question] = self.answer(question)
         return self.asked[question]
+
+
+def _declared_ids(document: Document) -> list[str]:
+    kept = document.file_facts
+    return kept.ids.split() if kept is not None else document.root.xpath("//@xml:id")
+
+
+def _packed_ids(document: Document) -> str:
+    """The file's ids as one string, to look for an id in at the speed of a substring search."""
+    kept = document.file_facts
+    return kept.ids if kept is not None else " ".join(document.root.xpath("//@xml:id"))
 
 
 def _as_string(value) -> str:
@@ -98,7 +134,7 @@ class Validator:
     `setting_problems`, and no file is checked against a schema that cannot be used."""
 
     def __init__(self, context: list[Document], config: Config | None = None,
-                 remembered: Validations | None = None):
+                 remembered: Validations | None = None, complete_index: bool = True):
         self.setting_problems: list[Diagnostic] = []
         self.schema: etree.RelaxNG | None = None
         self.remembered = remembered
@@ -118,7 +154,7 @@ class Validator:
                     "config-schema", f"the schema {config.schema} cannot be used: {_first_line(exc)}: "
                                      "correct it, or set schema = \"none\""))
         else:
-            self.index = IdIndex(context)
+            self.index = IdIndex(context, complete_index)
             self.rules = etree.XSLT(_rules_stylesheet(), extensions={
                 (FUNCTIONS, "declarations"): self.index.declarations,
                 (FUNCTIONS, "declared-in"): self.index.declared_in,
@@ -131,6 +167,12 @@ class Validator:
             found, asked = self.validated(document)
             self.keep(document, found, asked)
         return found
+
+    def expect(self, count: int) -> None:
+        """Get ready to check `count` files anew: for more than a few, every id is indexed first (and before the
+        workers are forked, so that they share the index)."""
+        if self.mode == "own" and count > FEW_FILES:
+            self.index.complete()
 
     def recall(self, document: Document) -> list[Diagnostic] | None:
         """The problems the last build found in the file, if its validation is remembered and still holds."""

@@ -297,6 +297,52 @@ def test_while_every_file_declares_the_same_ids_no_remembered_validation_asks_ag
     assert len(asked) == 8
 
 
+def test_a_few_changed_files_ask_their_questions_without_indexing_every_id(tmp_path, monkeypatch):
+    # The index of every id is hundreds of megabytes at 100,000 files; a rebuild of one file does without it.
+    from edition.validate import IdIndex
+
+    project = bundled_copy(tmp_path / "edition")
+    texts = project / "texts"
+    assert build(project, project / "_site", search_index=False).exit_code == 0
+    indexed = []
+    complete = IdIndex.complete
+    monkeypatch.setattr(IdIndex, "complete", lambda index: indexed.append(len(index.documents)) or complete(index))
+
+    # A pointer of form-1971 to a paragraph with no such id, then to one that has it: its ids are unchanged.
+    form = texts / "form-1971-02-05.xml"
+    edit(form, 'target="#memcon-1963-04-02-p1"', 'target="#memcon-1963-04-02-p99"')
+    dangling = build(project, project / "_site", search_index=False)
+    assert dangling.validated == 1 and 6 not in indexed  # the edition's six files are not indexed
+    clean = build(project, tmp_path / "clean-dangling", search_index=False, clean=True)
+    assert dangling.exit_code == clean.exit_code == 1
+    assert dangling.report.sorted() == clean.report.sorted()
+    assert any(d.code == "pointer-resolves" and "memcon-1963-04-02-p99" in d.message for d in dangling.report.errors)
+    edit(form, 'target="#memcon-1963-04-02-p99"', 'target="#memcon-1963-04-02-p3"')
+    indexed.clear()  # the clean build indexed every id, as a full build does
+    resolved = build(project, project / "_site", search_index=False)
+    assert resolved.exit_code == 0 and resolved.validated == 1
+    assert 6 not in indexed and len(indexed) > 1  # (the Markdown pages' examples are, each on its own)
+    rebuild_and_compare(project, tmp_path, "resolved")  # the same site and state as a clean build's
+
+
+def test_an_id_index_answers_the_same_whether_complete_or_looked_through(tmp_path):
+    from edition.build import load_edition
+    from edition.validate import IdIndex
+
+    project = bundled_copy(tmp_path / "edition")
+    shutil.copy(project / "texts" / "secto-8.xml", project / "texts" / "secto-8-copy.xml")  # every id twice
+    _, files, _ = load_edition(project)
+    ids = {value for file in files for value in file.file_facts.ids.split()}
+    questions = [f"{function} {value}" for value in [*sorted(ids), "secto-8-n3", "secto-8-n", "nowhere"]
+                 for function in ("declarations", "declared-in")]
+    complete, looked_through = IdIndex(files), IdIndex(files, complete=False)
+    answers = [complete.answer(question) for question in questions]
+    assert [looked_through.answer(question) for question in questions] == answers
+    assert looked_through.places is None
+    assert complete.answer("declarations secto-8-n3") == "2" and complete.answer("declarations secto-8-n") == "0"
+    assert complete.answer("declared-in secto-8-n3") == "secto-8-copy.xml, secto-8.xml"
+
+
 def test_a_rebuild_parses_only_the_files_that_changed(tmp_path):
     project = tmp_path / "edition"
     generate(project, 12, seed=4)
