@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,18 +110,55 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:8]
 
 
-def live_anchors(documents: list[Document]) -> dict[str, Anchor]:
-    """Every anchor the texts publish now: each document, and each citable unit of its text with an xml:id (as
-    the documents' facts list them, `citable_units`)."""
-    anchors = {}
-    for document in documents:
-        if document.kind != "document":
-            continue
+class LiveAnchors(Mapping):
+    """Every anchor the texts publish now, by id: each document, and each citable unit of its text with an
+    xml:id (as the documents' facts list them, `citable_units`). Only the document holding each is kept; its
+    Anchor is made when asked for, or one document at a time (`each`). A large edition publishes millions of
+    anchors, and an Anchor each was the largest thing a rebuild of 10,000 documents held."""
+
+    def __init__(self, documents: list[Document]):
+        self._documents = [document for document in documents if document.kind == "document"]
+        self._holders: dict[str, Document] = {}
+        for document in self._documents:
+            self._holders[document.id] = document
+            for anchor in document.facts.citable_anchors():
+                self._holders[anchor] = document
+
+    def __getitem__(self, key: str) -> Anchor:
+        document = self._holders[key]
+        return next((anchor for anchor in self._of(document) if anchor.id == key), None) or self._document(document)
+
+    def __contains__(self, key) -> bool:
+        return key in self._holders
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._holders)
+
+    def __len__(self) -> int:
+        return len(self._holders)
+
+    def each(self) -> Iterator[Anchor]:
+        """Every live anchor, made as it comes, a document after the other."""
+        holders = self._holders
+        for document in self._documents:
+            for anchor in (self._document(document), *self._of(document)):
+                if holders[anchor.id] is document:  # an id two documents declare is the last one's
+                    yield anchor
+
+    @staticmethod
+    def _document(document: Document) -> Anchor:
         # A document's title may be corrected freely: its anchor has no text to compare ("-").
-        anchors[document.id] = Anchor(document.id, document, "-", document.facts.root_line, 1)
-        for anchor, printed, line, col, kind in document.facts.citable_units():
-            anchors[anchor] = Anchor(anchor, document, printed, line, col, kind)
-    return anchors
+        return Anchor(document.id, document, "-", document.facts.root_line, 1)
+
+    @staticmethod
+    def _of(document: Document) -> list[Anchor]:
+        return [Anchor(anchor, document, printed, line, col, kind)
+                for anchor, printed, line, col, kind in document.facts.citable_units()]
+
+
+def live_anchors(documents: list[Document]) -> LiveAnchors:
+    """Every anchor the texts publish now (LiveAnchors)."""
+    return LiveAnchors(documents)
 
 
 def citable_units(document: Document) -> list[list]:
@@ -182,14 +220,19 @@ def _entry(path: Path, number: int, line: str) -> tuple[Entry | None, Diagnostic
     return entry, None
 
 
-def check(registry: Registry, anchors: dict[str, Anchor]) -> tuple[list[Diagnostic], list[Redirect]]:
+def check(registry: Registry, anchors: LiveAnchors) -> tuple[list[Diagnostic], list[Redirect]]:
     """Every registered anchor still published, moved to a published one, or retired; and what readers of the
-    departed ones are to be told."""
+    departed ones are to be told. The live anchors are compared one document at a time; the problems are said
+    in the registry's order."""
+    changed: dict[str, list[Diagnostic]] = {}
+    for live in anchors.each():
+        entry = registry.entries.get(live.id)
+        if entry is not None and (found := _changed(registry, entry, live)):
+            changed[entry.anchor] = found
     problems, redirects = [], []
     for entry in registry.entries.values():
-        live = anchors.get(entry.anchor)
-        if live is not None:
-            problems.extend(_changed(registry, entry, live))
+        if entry.anchor in anchors:
+            problems.extend(changed.get(entry.anchor, []))
         elif entry.retired:
             redirects.append(Redirect(entry.anchor, entry.document, reason=entry.retired))
         elif entry.moved_to:
@@ -225,7 +268,7 @@ def _changed(registry: Registry, entry: Entry, live: Anchor) -> list[Diagnostic]
     return []
 
 
-def _destination(registry: Registry, entry: Entry, anchors: dict[str, Anchor]) -> tuple[Anchor | None, Diagnostic | None]:
+def _destination(registry: Registry, entry: Entry, anchors: LiveAnchors) -> tuple[Anchor | None, Diagnostic | None]:
     """The live anchor a chain of moves ends at, or why there is none."""
     seen, current = {entry.anchor}, entry
     while current.moved_to not in anchors:
@@ -239,27 +282,29 @@ def _destination(registry: Registry, entry: Entry, anchors: dict[str, Anchor]) -
     return anchors[current.moved_to], None
 
 
-def unregistered(registry: Registry, anchors: dict[str, Anchor]) -> list[Anchor]:
-    """Anchors in the texts that the registry does not list yet."""
-    return [anchor for anchor in anchors.values() if anchor.id not in registry.entries]
+def unregistered(registry: Registry, anchors: LiveAnchors) -> list[str]:
+    """The anchors in the texts that the registry does not list yet."""
+    return [anchor for anchor in anchors if anchor not in registry.entries]
 
 
-def unregistered_warning(registry: Registry, anchors: dict[str, Anchor]) -> list[Diagnostic]:
+def unregistered_warning(registry: Registry, anchors: LiveAnchors) -> list[Diagnostic]:
     """One warning when anchors are published that the registry does not protect yet."""
-    new = unregistered(registry, anchors)
-    if not new:
-        return []
     if not registry.exists:
+        if not anchors:
+            return []
         return [warning(registry.path, 1, 1, "registry-missing",
                         "there is no anchor registry yet, so nothing stops a published anchor from breaking: run "
                         f"`edition anchors --update` to create {REGISTRY_NAME}, and commit it")]
-    names = ", ".join(anchor.id for anchor in new[:3]) + (", …" if len(new) > 3 else "")
+    new = unregistered(registry, anchors)
+    if not new:
+        return []
+    names = ", ".join(new[:3]) + (", …" if len(new) > 3 else "")
     return [warning(registry.path, 1, 1, "anchors-unregistered",
                     f"{len(new)} anchor(s) of the texts are not registered yet ({names}): run "
                     f"`edition anchors --update` and commit {REGISTRY_NAME}")]
 
 
-def updated_text(registry: Registry, anchors: dict[str, Anchor]) -> tuple[str, int, int]:
+def updated_text(registry: Registry, anchors: LiveAnchors) -> tuple[str, int, int]:
     """The registry with new anchors added and fingerprints brought up to date; how many added and updated."""
     lines = registry.path.read_text(encoding="utf-8").splitlines() if registry.exists else REGISTRY_HEADER.splitlines()
     updated = 0
@@ -269,7 +314,7 @@ def updated_text(registry: Registry, anchors: dict[str, Anchor]) -> tuple[str, i
             words = lines[entry.line - 1].split()
             lines[entry.line - 1] = " ".join([*words[:2], live.fingerprint, *words[3:]])
             updated += 1
-    new = unregistered(registry, anchors)
+    new = [anchor for anchor in anchors.each() if anchor.id not in registry.entries]
     lines.extend(f"{anchor.id} {anchor.document.id} {anchor.fingerprint}" for anchor in new)
     return "\n".join(lines) + "\n", len(new), updated
 

@@ -96,6 +96,10 @@ class DocumentFacts:
         words = unpacked(self.named)
         return zip(words[::2], map(int, words[1::2]))
 
+    def citable_anchors(self) -> list[str]:
+        """The xml:id of each citable unit."""
+        return unpacked(self.citable)[::5]
+
     def citable_units(self) -> Iterator[tuple[str, str, int, int, str]]:
         """Each citable unit with an xml:id: (anchor, fingerprint, line, column, element)."""
         words = unpacked(self.citable)

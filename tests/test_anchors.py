@@ -225,3 +225,23 @@ def test_a_document_that_moved_keeps_a_page_at_its_old_address(run, project) -> 
     assert stub.xpath("//article//p/a/@href")[0] == "../secto-8/index.html"
     assert json.loads(stub.xpath("//script[@id='moved-anchors']")[0].text) == {"": "../secto-8/index.html"}
     assert (project / "_site/documents/telegram-1964-06-18/diplomatic.html").is_file()
+
+
+def test_the_live_anchors_hold_each_anchor_as_its_document_and_make_it_when_asked(project, monkeypatch) -> None:
+    # A large edition publishes millions of anchors: an object each was the largest thing a rebuild held.
+    import edition.anchors
+    from edition.build import read_valid_edition
+
+    edition_read, report = read_valid_edition(project)
+    assert not report.errors
+    made = []
+    real = edition.anchors.Anchor
+    monkeypatch.setattr(edition.anchors, "Anchor", lambda *args: made.append(args[0]) or real(*args))
+    live = edition.anchors.live_anchors(edition_read.documents)
+    assert made == []
+    memcon = next(d for d in edition_read.documents if d.id == "memcon-1963-04-02")
+    unit = next(u for u in memcon.facts.citable_units() if u[0] == FIRST)
+    anchor = live[FIRST]
+    assert (anchor.id, anchor.document, anchor.fingerprint, anchor.line, anchor.col, anchor.kind) == (FIRST, memcon, *unit[1:])
+    assert live["memcon-1963-04-02"].fingerprint == "-" and "nowhere" not in live
+    assert [a.id for a in live.each()] == list(live) and len(live) > 20
