@@ -139,11 +139,17 @@ class LiveAnchors(Mapping):
 
     def each(self) -> Iterator[Anchor]:
         """Every live anchor, made as it comes, a document after the other."""
+        return (Anchor(*unit) for unit in self.units())
+
+    def units(self) -> Iterator[tuple[str, Document, str, int, int, str]]:
+        """What each live anchor is made of (Anchor's fields), a document after the other."""
         holders = self._holders
         for document in self._documents:
-            for anchor in (self._document(document), *self._of(document)):
-                if holders[anchor.id] is document:  # an id two documents declare is the last one's
-                    yield anchor
+            if holders[document.id] is document:
+                yield document.id, document, "-", document.facts.root_line, 1, "document"
+            for anchor, printed, line, col, kind in document.facts.citable_units():
+                if holders[anchor] is document:  # an id two documents declare is the last one's
+                    yield anchor, document, printed, line, col, kind
 
     @staticmethod
     def _document(document: Document) -> Anchor:
@@ -225,9 +231,12 @@ def check(registry: Registry, anchors: LiveAnchors) -> tuple[list[Diagnostic], l
     departed ones are to be told. The live anchors are compared one document at a time; the problems are said
     in the registry's order."""
     changed: dict[str, list[Diagnostic]] = {}
-    for live in anchors.each():
-        entry = registry.entries.get(live.id)
-        if entry is not None and (found := _changed(registry, entry, live)):
+    entries = registry.entries
+    for unit in anchors.units() if entries else ():
+        entry = entries.get(unit[0])
+        # An entry that names the anchor's document and text as they are says nothing: no Anchor is made for it.
+        if entry is not None and (entry.document, entry.fingerprint, entry.moved_to, entry.retired) != \
+                (unit[1].id, unit[2], "", "") and (found := _changed(registry, entry, Anchor(*unit))):
             changed[entry.anchor] = found
     problems, redirects = [], []
     for entry in registry.entries.values():

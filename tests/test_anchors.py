@@ -245,3 +245,18 @@ def test_the_live_anchors_hold_each_anchor_as_its_document_and_make_it_when_aske
     assert (anchor.id, anchor.document, anchor.fingerprint, anchor.line, anchor.col, anchor.kind) == (FIRST, memcon, *unit[1:])
     assert live["memcon-1963-04-02"].fingerprint == "-" and "nowhere" not in live
     assert [a.id for a in live.each()] == list(live) and len(live) > 20
+
+
+def test_an_anchor_registered_as_gone_or_in_another_document_that_is_in_the_texts_is_an_error(run, project) -> None:
+    _, line = registry_line(project, FIRST)
+    returned = set_registry_line(project, FIRST, f"{line} retired merged into the next paragraph")
+    _, line = registry_line(project, "secto-8-p2")
+    elsewhere = set_registry_line(project, "secto-8-p2", line.replace(" secto-8 ", " secto-7 "))
+    code, _, err = run(["anchors"], cwd=project)
+    assert code == 1
+    assert (f"anchors.lock:{returned}:1: error: anchor '{FIRST}' is registered as retired but is in the texts "
+            "again (memcon-1963-04-02.xml:180): remove the destination from this line, or the id from the text "
+            "[anchor-returned]") in err.splitlines()
+    assert (f"anchors.lock:{elsewhere}:1: error: anchor 'secto-8-p2' was published in document 'secto-7' but is "
+            "now in 'secto-8', so citations of it lead to the wrong page: give the unit a new id, and record this "
+            "one as 'moved <new id>' [anchor-changed-document]") in err.splitlines()
