@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -93,6 +94,12 @@ class Registry:
     path: Path
     entries: dict[str, Entry] = field(default_factory=dict)
     exists: bool = False
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)  # read by setting it: there is no other way
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 @dataclass
@@ -329,13 +336,17 @@ def updated_text(registry: Registry, anchors: LiveAnchors) -> tuple[str, int, in
 
 
 def write_registry(path: Path, text: str) -> None:
-    """Replace the registry in one step: a reader never finds it half-written."""
+    """Replace the registry in one step: a reader never finds it half-written. It keeps its permissions, and a
+    new one gets those of any new file (the temporary file it is written as would be readable by its owner
+    alone)."""
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _new_file_mode()
     handle, temporary = tempfile.mkstemp(prefix=".anchors-", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -7,8 +7,10 @@ editor would, and runs the commands as an editor does.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -163,6 +165,7 @@ def test_a_changed_paragraph_is_a_warning_until_recorded(run, project) -> None:
 
 def test_update_adds_new_anchors_keeps_every_line_and_is_idempotent(run, project) -> None:
     original = (project / "anchors.lock").read_text(encoding="utf-8")
+    (project / "anchors.lock").chmod(0o640)
     remove_paragraph(project, GONE)
     edit(project / MEMCON, '<p xml:id="memcon-1963-04-02-p4">',
          '<p xml:id="memcon-1963-04-02-p90">New.</p>\n      <p xml:id="memcon-1963-04-02-p4">')
@@ -174,6 +177,7 @@ def test_update_adds_new_anchors_keeps_every_line_and_is_idempotent(run, project
     assert updated[len(original):] == "memcon-1963-04-02-p90 memcon-1963-04-02 " + updated.split()[-1] + "\n"
     run(["anchors", "--update"], cwd=project)
     assert (project / "anchors.lock").read_text(encoding="utf-8") == updated
+    assert stat.S_IMODE((project / "anchors.lock").stat().st_mode) == 0o640  # its permissions kept
 
 
 def test_a_first_registry_is_created_with_every_anchor(run, project) -> None:
@@ -183,6 +187,9 @@ def test_a_first_registry_is_created_with_every_anchor(run, project) -> None:
     code, out, _ = run(["anchors", "--update"], cwd=project)
     assert code == 0
     assert (project / "anchors.lock").read_text(encoding="utf-8") == (ROOT / "anchors.lock").read_text(encoding="utf-8")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((project / "anchors.lock").stat().st_mode) == 0o666 & ~umask  # as any new file
 
 
 def test_registry_mistakes_are_located(run, project) -> None:
