@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -87,12 +89,63 @@ class Entry:
     retired: str = ""
 
 
+class Entries(Mapping):
+    """The registry's entries by anchor. A large edition's registry has millions of lines: an ordinary one (an
+    anchor, its document, a fingerprint of eight hex digits or "-") is held as one number, its document's
+    place in a list, its fingerprint and its line packed, and its Entry is made when asked for. A line that
+    says where its anchor went is held as its Entry."""
+
+    _FINGERPRINT = re.compile(r"[0-9a-f]{8}|-")
+    _NO_TEXT = 1 << 32  # the fingerprint "-" of a document's own anchor
+
+    def __init__(self) -> None:
+        self._held: dict[str, int | Entry] = {}
+        self._documents: list[str] = []
+        self._numbers: dict[str, int] = {}
+
+    def add(self, entry: Entry) -> None:
+        ordinary = not (entry.moved_to or entry.retired) and entry.line < 1 << 31 and \
+            self._FINGERPRINT.fullmatch(entry.fingerprint)
+        self._held[sys.intern(entry.anchor)] = self._packed(entry.document, entry.fingerprint) | entry.line \
+            if ordinary else entry
+
+    def unchanged(self, anchor: str, document: str, fingerprint: str) -> bool:
+        """Whether the anchor's entry is an ordinary line naming this document and fingerprint."""
+        held = self._held.get(anchor)
+        return type(held) is int and document in self._numbers and self._FINGERPRINT.fullmatch(fingerprint) and \
+            held >> 31 == self._packed(document, fingerprint) >> 31
+
+    def _packed(self, document: str, fingerprint: str) -> int:
+        number = self._numbers.setdefault(document, len(self._documents))
+        if number == len(self._documents):
+            self._documents.append(document)
+        text = self._NO_TEXT if fingerprint == "-" else int(fingerprint, 16)
+        return (number << 64) | (text << 31)
+
+    def __getitem__(self, anchor: str) -> Entry:
+        held = self._held[anchor]
+        if type(held) is not int:
+            return held
+        text = (held >> 31) & ((1 << 33) - 1)
+        return Entry(anchor, self._documents[held >> 64], "-" if text == self._NO_TEXT else f"{text:08x}",
+                     held & ((1 << 31) - 1))
+
+    def __contains__(self, anchor) -> bool:
+        return anchor in self._held
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._held)
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+
 @dataclass
 class Registry:
     """The registry as read: its entries by anchor, and where it is."""
 
     path: Path
-    entries: dict[str, Entry] = field(default_factory=dict)
+    entries: Entries = field(default_factory=Entries)
     exists: bool = False
 
 
@@ -123,13 +176,15 @@ class LiveAnchors(Mapping):
     Anchor is made when asked for, or one document at a time (`each`). A large edition publishes millions of
     anchors, and an Anchor each was the largest thing a rebuild of 10,000 documents held."""
 
-    def __init__(self, documents: list[Document]):
+    def __init__(self, documents: list[Document], registry: Registry | None = None):
         self._documents = [document for document in documents if document.kind == "document"]
         self._holders: dict[str, Document] = {}
+        entries = registry.entries if registry is not None else Entries()
         for document in self._documents:
             self._holders[document.id] = document
             for anchor in document.facts.citable_anchors():
-                self._holders[anchor] = document
+                # A registered anchor's string is the registry's own (interned): millions are held once.
+                self._holders[sys.intern(anchor) if anchor in entries else anchor] = document
 
     def __getitem__(self, key: str) -> Anchor:
         document = self._holders[key]
@@ -169,9 +224,9 @@ class LiveAnchors(Mapping):
                 for anchor, printed, line, col, kind in document.facts.citable_units()]
 
 
-def live_anchors(documents: list[Document]) -> LiveAnchors:
-    """Every anchor the texts publish now (LiveAnchors)."""
-    return LiveAnchors(documents)
+def live_anchors(documents: list[Document], registry: Registry | None = None) -> LiveAnchors:
+    """Every anchor the texts publish now (LiveAnchors), to be held to `registry`."""
+    return LiveAnchors(documents, registry)
 
 
 def citable_units(document: Document) -> list[list]:
@@ -187,29 +242,35 @@ def citable_units(document: Document) -> list[list]:
 
 
 def read_registry(project_dir: Path) -> tuple[Registry, list[Diagnostic]]:
-    """The registry of the edition in project_dir; an absent file is an empty registry."""
+    """The registry of the edition in project_dir; an absent file is an empty registry. It is read a line at a
+    time: a large edition's registry has millions of lines, and its whole text and the list of its lines were
+    held at once beside the entries made of them."""
     registry = Registry(project_dir / REGISTRY_NAME)
+    problems: list[Diagnostic] = []
     try:
-        text = registry.path.read_text(encoding="utf-8")
+        with registry.path.open(encoding="utf-8") as lines:
+            registry.exists = True
+            for number, line in enumerate(lines, start=1):
+                if line.strip() and not line.lstrip().startswith("#"):
+                    problems.extend(_register(registry, number, line))
     except FileNotFoundError:
         return registry, []
     except (OSError, UnicodeDecodeError) as exc:
-        return registry, [error(registry.path, 1, 1, "registry-unreadable",
-                                f"cannot read the anchor registry as UTF-8 text: {exc}")]
-    registry.exists = True
-    problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip() and not line.lstrip().startswith("#"):
-            entry, problem = _entry(registry.path, number, line)
-            if problem:
-                problems.append(problem)
-            elif entry.anchor in registry.entries:
-                problems.append(error(registry.path, number, 1, "registry-duplicate",
-                                      f"anchor '{entry.anchor}' is already registered on line "
-                                      f"{registry.entries[entry.anchor].line}: keep one of the two lines"))
-            else:
-                registry.entries[entry.anchor] = entry
+        return Registry(registry.path), [error(registry.path, 1, 1, "registry-unreadable",
+                                               f"cannot read the anchor registry as UTF-8 text: {exc}")]
     return registry, problems
+
+
+def _register(registry: Registry, number: int, line: str) -> list[Diagnostic]:
+    entry, problem = _entry(registry.path, number, line)
+    if problem:
+        return [problem]
+    if entry.anchor in registry.entries:
+        return [error(registry.path, number, 1, "registry-duplicate",
+                      f"anchor '{entry.anchor}' is already registered on line "
+                      f"{registry.entries[entry.anchor].line}: keep one of the two lines")]
+    registry.entries.add(entry)
+    return []
 
 
 def _entry(path: Path, number: int, line: str) -> tuple[Entry | None, Diagnostic | None]:
@@ -217,7 +278,7 @@ def _entry(path: Path, number: int, line: str) -> tuple[Entry | None, Diagnostic
     if len(words) < 3:
         return None, error(path, number, 1, "registry-syntax",
                            "a registry line needs an anchor, its document and a fingerprint, separated by spaces")
-    entry = Entry(words[0], words[1], words[2], number)
+    entry = Entry(words[0], sys.intern(words[1]), words[2], number)  # a document's name, once for all its anchors
     rest = words[3:]
     if not rest:
         return entry, None
@@ -240,11 +301,10 @@ def check(registry: Registry, anchors: LiveAnchors) -> tuple[list[Diagnostic], l
     changed: dict[str, list[Diagnostic]] = {}
     entries = registry.entries
     for unit in anchors.units() if entries else ():
-        entry = entries.get(unit[0])
         # An entry that names the anchor's document and text as they are says nothing: no Anchor is made for it.
-        if entry is not None and (entry.document, entry.fingerprint, entry.moved_to, entry.retired) != \
-                (unit[1].id, unit[2], "", "") and (found := _changed(registry, entry, Anchor(*unit))):
-            changed[entry.anchor] = found
+        if unit[0] in entries and not entries.unchanged(unit[0], unit[1].id, unit[2]) and \
+                (found := _changed(registry, entries[unit[0]], Anchor(*unit))):
+            changed[unit[0]] = found
     problems, redirects = [], []
     for entry in registry.entries.values():
         if entry.anchor in anchors:

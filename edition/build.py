@@ -563,7 +563,7 @@ def _declared_at(edition: Edition, identifier: str) -> tuple[Path, int]:
 def check_anchors(edition: Edition) -> list[Diagnostic]:
     """Hold the texts to the anchor registry; note on the edition where each departed anchor went."""
     registry, problems = anchors.read_registry(edition.config.project_dir)
-    live = anchors.live_anchors(edition.documents)
+    live = anchors.live_anchors(edition.documents, registry)
     found, redirects = anchors.check(registry, live)
     for redirect in redirects:
         edition.redirects.setdefault(redirect.document, []).append(redirect)

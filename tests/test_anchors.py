@@ -267,3 +267,20 @@ def test_an_anchor_registered_as_gone_or_in_another_document_that_is_in_the_text
     assert (f"anchors.lock:{elsewhere}:1: error: anchor 'secto-8-p2' was published in document 'secto-7' but is "
             "now in 'secto-8', so citations of it lead to the wrong page: give the unit a new id, and record this "
             "one as 'moved <new id>' [anchor-changed-document]") in err.splitlines()
+
+
+def test_registry_entries_are_held_packed_and_given_back_as_they_were_read() -> None:
+    from edition.anchors import Entries, Entry
+
+    read = [Entry("d-p1", "d", "0a1b2c3d", 7), Entry("d", "d", "-", 6), Entry("e-p1", "e", "FFFFFFFF", 9),
+            Entry("e-p2", "e", "ffffffff", 300_000_000), Entry("d-p2", "d", "12345678", 8, moved_to="d-p1"),
+            Entry("d-p3", "d", "12345678", 10, retired="merged"), Entry("f", "f", "odd", 11)]
+    entries = Entries()
+    for entry in read:
+        entries.add(entry)
+    assert [entries[entry.anchor] for entry in read] == read and list(entries) == [e.anchor for e in read]
+    assert entries.unchanged("d-p1", "d", "0a1b2c3d") and entries.unchanged("d", "d", "-")
+    assert not entries.unchanged("d-p1", "e", "0a1b2c3d") and not entries.unchanged("d-p1", "d", "0a1b2c3e")
+    assert not entries.unchanged("d-p2", "d", "12345678"), "a moved anchor's line is never a plain match"
+    assert not entries.unchanged("e-p1", "e", "ffffffff") and not entries.unchanged("x", "d", "0a1b2c3d")
+    assert entries.get("x") is None and "d-p3" in entries and len(entries) == 7
