@@ -109,15 +109,27 @@ class Entries(Mapping):
         self._held[sys.intern(entry.anchor)] = self._packed(entry.document, entry.fingerprint) | entry.line \
             if ordinary else entry
 
-    def unchanged(self, anchor: str, document: str, fingerprint: str) -> bool:
-        """Whether the anchor's entry is an ordinary line naming this document and fingerprint."""
+    def add_plain(self, anchor: str, document: str, fingerprint: str, line: int) -> bool:
+        """Hold an ordinary line not held yet (most of a registry); False when it is not one (`add` it)."""
+        if anchor in self._held or line >= 1 << 31 or not self._FINGERPRINT.fullmatch(fingerprint):
+            return False
+        self._held[sys.intern(anchor)] = self._packed(document, fingerprint) | line
+        return True
+
+    def unchanged(self, anchor: str, document: str, fingerprint: str) -> bool | None:
+        """Whether the anchor's entry is an ordinary line naming this document and fingerprint; None when the
+        anchor has no entry."""
         held = self._held.get(anchor)
-        return type(held) is int and document in self._numbers and self._FINGERPRINT.fullmatch(fingerprint) and \
-            held >> 31 == self._packed(document, fingerprint) >> 31
+        if held is None:
+            return None
+        number = self._numbers.get(document)
+        return type(held) is int and number is not None and self._FINGERPRINT.fullmatch(fingerprint) is not None \
+            and held >> 31 == (number << 33 | (self._NO_TEXT if fingerprint == "-" else int(fingerprint, 16)))
 
     def _packed(self, document: str, fingerprint: str) -> int:
-        number = self._numbers.setdefault(document, len(self._documents))
-        if number == len(self._documents):
+        number = self._numbers.get(document)
+        if number is None:
+            number = self._numbers[document] = len(self._documents)
             self._documents.append(document)
         text = self._NO_TEXT if fingerprint == "-" else int(fingerprint, 16)
         return (number << 64) | (text << 31)
@@ -262,6 +274,9 @@ def read_registry(project_dir: Path) -> tuple[Registry, list[Diagnostic]]:
 
 
 def _register(registry: Registry, number: int, line: str) -> list[Diagnostic]:
+    words = line.split()
+    if len(words) == 3 and registry.entries.add_plain(*words, number):
+        return []
     entry, problem = _entry(registry.path, number, line)
     if problem:
         return [problem]
@@ -302,14 +317,16 @@ def check(registry: Registry, anchors: LiveAnchors) -> tuple[list[Diagnostic], l
     entries = registry.entries
     for unit in anchors.units() if entries else ():
         # An entry that names the anchor's document and text as they are says nothing: no Anchor is made for it.
-        if unit[0] in entries and not entries.unchanged(unit[0], unit[1].id, unit[2]) and \
+        if entries.unchanged(unit[0], unit[1].id, unit[2]) is False and \
                 (found := _changed(registry, entries[unit[0]], Anchor(*unit))):
             changed[unit[0]] = found
     problems, redirects = [], []
-    for entry in registry.entries.values():
-        if entry.anchor in anchors:
-            problems.extend(changed.get(entry.anchor, []))
-        elif entry.retired:
+    for anchor in entries:
+        if anchor in anchors:
+            problems.extend(changed.get(anchor, ()))
+            continue
+        entry = entries[anchor]
+        if entry.retired:
             redirects.append(Redirect(entry.anchor, entry.document, reason=entry.retired))
         elif entry.moved_to:
             target, problem = _destination(registry, entry, anchors)
