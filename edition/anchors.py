@@ -97,6 +97,9 @@ class Entries(Mapping):
 
     _FINGERPRINT = re.compile(r"[0-9a-f]{8}|-")
     _NO_TEXT = 1 << 32  # the fingerprint "-" of a document's own anchor
+    # The packed number, from its lowest bit: the line (31 bits), the fingerprint (33), whether the anchor is
+    # live in the texts (1, `mark_live`), the document's place in the list.
+    _TEXT, _LIVE, _DOCUMENT = 31, 64, 65
 
     def __init__(self) -> None:
         self._held: dict[str, int | Entry] = {}
@@ -106,14 +109,14 @@ class Entries(Mapping):
     def add(self, entry: Entry) -> None:
         ordinary = not (entry.moved_to or entry.retired) and entry.line < 1 << 31 and \
             self._FINGERPRINT.fullmatch(entry.fingerprint)
-        self._held[sys.intern(entry.anchor)] = self._packed(entry.document, entry.fingerprint) | entry.line \
+        self._held[entry.anchor] = self._packed(entry.document, entry.fingerprint) | entry.line \
             if ordinary else entry
 
     def add_plain(self, anchor: str, document: str, fingerprint: str, line: int) -> bool:
         """Hold an ordinary line not held yet (most of a registry); False when it is not one (`add` it)."""
         if anchor in self._held or line >= 1 << 31 or not self._FINGERPRINT.fullmatch(fingerprint):
             return False
-        self._held[sys.intern(anchor)] = self._packed(document, fingerprint) | line
+        self._held[anchor] = self._packed(document, fingerprint) | line
         return True
 
     def unchanged(self, anchor: str, document: str, fingerprint: str) -> bool | None:
@@ -124,7 +127,22 @@ class Entries(Mapping):
             return None
         number = self._numbers.get(document)
         return type(held) is int and number is not None and self._FINGERPRINT.fullmatch(fingerprint) is not None \
-            and held >> 31 == (number << 33 | (self._NO_TEXT if fingerprint == "-" else int(fingerprint, 16)))
+            and held >> self._TEXT & ~(1 << self._LIVE - self._TEXT) == \
+            (number << self._DOCUMENT - self._TEXT | (self._NO_TEXT if fingerprint == "-" else int(fingerprint, 16)))
+
+    def mark_live(self, anchor: str, document: str) -> bool:
+        """Note that the anchor is in the texts, in `document`, when its entry is an ordinary line naming that
+        document; False, and nothing noted, otherwise."""
+        held = self._held.get(anchor)
+        if type(held) is not int or self._documents[held >> self._DOCUMENT] != document:
+            return False
+        self._held[anchor] = held | 1 << self._LIVE
+        return True
+
+    def live_in(self, anchor: str) -> str | None:
+        """The document the anchor was marked live in, if it was."""
+        held = self._held.get(anchor)
+        return self._documents[held >> self._DOCUMENT] if type(held) is int and held >> self._LIVE & 1 else None
 
     def _packed(self, document: str, fingerprint: str) -> int:
         number = self._numbers.get(document)
@@ -132,15 +150,15 @@ class Entries(Mapping):
             number = self._numbers[document] = len(self._documents)
             self._documents.append(document)
         text = self._NO_TEXT if fingerprint == "-" else int(fingerprint, 16)
-        return (number << 64) | (text << 31)
+        return number << self._DOCUMENT | text << self._TEXT
 
     def __getitem__(self, anchor: str) -> Entry:
         held = self._held[anchor]
         if type(held) is not int:
             return held
-        text = (held >> 31) & ((1 << 33) - 1)
-        return Entry(anchor, self._documents[held >> 64], "-" if text == self._NO_TEXT else f"{text:08x}",
-                     held & ((1 << 31) - 1))
+        text = held >> self._TEXT & (1 << self._LIVE - self._TEXT) - 1
+        return Entry(anchor, self._documents[held >> self._DOCUMENT], "-" if text == self._NO_TEXT else f"{text:08x}",
+                     held & (1 << self._TEXT) - 1)
 
     def __contains__(self, anchor) -> bool:
         return anchor in self._held
@@ -184,32 +202,52 @@ def fingerprint(text: str) -> str:
 
 class LiveAnchors(Mapping):
     """Every anchor the texts publish now, by id: each document, and each citable unit of its text with an
-    xml:id (as the documents' facts list them, `citable_units`). Only the document holding each is kept; its
-    Anchor is made when asked for, or one document at a time (`each`). A large edition publishes millions of
-    anchors, and an Anchor each was the largest thing a rebuild of 10,000 documents held."""
+    xml:id (as the documents' facts list them, `citable_units`). Its Anchor is made when asked for, or one
+    document at a time (`units`, `each`). A large edition publishes millions of anchors: an anchor that
+    `registry` lists in the document it is in is only marked live in the registry's entries, and only the
+    others (new anchors, moved ones) are held here, with the document holding each."""
 
     def __init__(self, documents: list[Document], registry: Registry | None = None):
         self._documents = [document for document in documents if document.kind == "document"]
+        self._by_id = {document.id: document for document in self._documents}
+        self._entries = registry.entries if registry is not None else Entries()
         self._holders: dict[str, Document] = {}
-        entries = registry.entries if registry is not None else Entries()
         for document in self._documents:
-            self._holders[document.id] = document
-            for anchor in document.facts.citable_anchors():
-                # A registered anchor's string is the registry's own (interned): millions are held once.
-                self._holders[sys.intern(anchor) if anchor in entries else anchor] = document
+            for anchor in (document.id, *document.facts.citable_anchors()):
+                # An id two documents declare is the last one's: a holder here comes before a mark.
+                if self._entries.mark_live(anchor, document.id):
+                    self._holders.pop(anchor, None)
+                else:
+                    self._holders[anchor] = document
+
+    def _holder(self, key: str) -> Document | None:
+        holder = self._holders.get(key)
+        if holder is None and (named := self._entries.live_in(key)) is not None:
+            holder = self._by_id[named]
+        return holder
 
     def __getitem__(self, key: str) -> Anchor:
-        document = self._holders[key]
+        document = self._holder(key)
+        if document is None:
+            raise KeyError(key)
         return next((anchor for anchor in self._of(document) if anchor.id == key), None) or self._document(document)
 
     def __contains__(self, key) -> bool:
-        return key in self._holders
+        return self._holder(key) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._holders)
+        for unit in self.units():
+            yield unit[0]
 
     def __len__(self) -> int:
-        return len(self._holders)
+        return sum(1 for _ in self.units())
+
+    def __bool__(self) -> bool:
+        return bool(self._documents)  # every document is an anchor
+
+    def held(self) -> Iterator[str]:
+        """The anchors held here: all but those the registry lists in the document they are in."""
+        return iter(self._holders)
 
     def each(self) -> Iterator[Anchor]:
         """Every live anchor, made as it comes, a document after the other."""
@@ -217,12 +255,12 @@ class LiveAnchors(Mapping):
 
     def units(self) -> Iterator[tuple[str, Document, str, int, int, str]]:
         """What each live anchor is made of (Anchor's fields), a document after the other."""
-        holders = self._holders
+        holder = self._holder
         for document in self._documents:
-            if holders[document.id] is document:
+            if holder(document.id) is document:
                 yield document.id, document, "-", document.facts.root_line, 1, "document"
             for anchor, printed, line, col, kind in document.facts.citable_units():
-                if holders[anchor] is document:  # an id two documents declare is the last one's
+                if holder(anchor) is document:
                     yield anchor, document, printed, line, col, kind
 
     @staticmethod
@@ -377,7 +415,7 @@ def _destination(registry: Registry, entry: Entry, anchors: LiveAnchors) -> tupl
 
 def unregistered(registry: Registry, anchors: LiveAnchors) -> list[str]:
     """The anchors in the texts that the registry does not list yet."""
-    return [anchor for anchor in anchors if anchor not in registry.entries]
+    return [anchor for anchor in anchors.held() if anchor not in registry.entries]
 
 
 def unregistered_warning(registry: Registry, anchors: LiveAnchors) -> list[Diagnostic]:

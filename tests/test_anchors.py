@@ -261,6 +261,9 @@ def test_an_anchor_registered_as_gone_or_in_another_document_that_is_in_the_text
     elsewhere = set_registry_line(project, "secto-8-p2", line.replace(" secto-8 ", " secto-7 "))
     code, _, err = run(["anchors"], cwd=project)
     assert code == 1
+    built, _, said = run(["build"], cwd=project)  # the build marks registered anchors live: the same errors
+    assert built == 1 and [line for line in said.splitlines() if ": error: " in line] == \
+           [line for line in err.splitlines() if ": error: " in line]
     assert (f"anchors.lock:{returned}:1: error: anchor '{FIRST}' is registered as retired but is in the texts "
             "again (memcon-1963-04-02.xml:180): remove the destination from this line, or the id from the text "
             "[anchor-returned]") in err.splitlines()
@@ -284,3 +287,42 @@ def test_registry_entries_are_held_packed_and_given_back_as_they_were_read() -> 
     assert not entries.unchanged("d-p2", "d", "12345678"), "a moved anchor's line is never a plain match"
     assert not entries.unchanged("e-p1", "e", "ffffffff") and not entries.unchanged("x", "d", "0a1b2c3d")
     assert entries.get("x") is None and "d-p3" in entries and len(entries) == 7
+
+
+def test_anchors_the_registry_lists_in_their_documents_are_marked_in_it_not_held(project) -> None:
+    from edition.anchors import live_anchors, read_registry
+    from edition.build import read_valid_edition
+
+    edition_read, _ = read_valid_edition(project)
+    registry, problems = read_registry(project)
+    assert problems == [] and len(registry.entries) > 20
+    plain = live_anchors(edition_read.documents)
+    marked = live_anchors(edition_read.documents, registry)
+    assert list(marked.held()) == [] and len(list(plain.held())) == len(registry.entries)
+    assert list(marked) == list(plain) and [vars_of(a) for a in marked.each()] == [vars_of(a) for a in plain.each()]
+    assert FIRST in marked and vars_of(marked[FIRST]) == vars_of(plain[FIRST])
+    assert registry.entries.live_in(FIRST) == "memcon-1963-04-02" and "nowhere" not in marked
+
+
+def vars_of(anchor) -> tuple:
+    return anchor.id, anchor.document.id, anchor.fingerprint, anchor.line, anchor.col, anchor.kind
+
+
+def test_an_id_two_documents_declare_is_the_last_ones_whether_registered_or_not() -> None:
+    # Without the edition's schema (schema = "none"), two files may declare one id.
+    from types import SimpleNamespace
+
+    from edition.anchors import Entries, Entry, LiveAnchors, Registry
+
+    def document(name: str):
+        facts = SimpleNamespace(root_line=1, citable_anchors=lambda: ["x"],
+                                citable_units=lambda: iter([("x", "0a1b2c3d", 5, 1, "p")]))
+        return SimpleNamespace(id=name, kind="document", facts=facts)
+
+    a, b = document("a"), document("b")
+    for order in ([a, b], [b, a]):
+        entries = Entries()
+        entries.add(Entry("x", "a", "0a1b2c3d", 1))
+        live = LiveAnchors(order, Registry(Path("anchors.lock"), entries))
+        assert live["x"].document is order[-1]
+        assert [unit[1] for unit in live.units() if unit[0] == "x"] == [order[-1]]
