@@ -253,10 +253,11 @@ class LiveAnchors(Mapping):
         """Every live anchor, made as it comes, a document after the other."""
         return (Anchor(*unit) for unit in self.units())
 
-    def units(self) -> Iterator[tuple[str, Document, str, int, int, str]]:
-        """What each live anchor is made of (Anchor's fields), a document after the other."""
+    def units(self, documents: list[Document] | None = None) -> Iterator[tuple[str, Document, str, int, int, str]]:
+        """What each live anchor (of `documents`, or of all) is made of (Anchor's fields), a document after the
+        other."""
         holder = self._holder
-        for document in self._documents:
+        for document in self._documents if documents is None else documents:
             if holder(document.id) is document:
                 yield document.id, document, "-", document.facts.root_line, 1, "document"
             for anchor, printed, line, col, kind in document.facts.citable_units():
@@ -351,13 +352,8 @@ def check(registry: Registry, anchors: LiveAnchors) -> tuple[list[Diagnostic], l
     """Every registered anchor still published, moved to a published one, or retired; and what readers of the
     departed ones are to be told. The live anchors are compared one document at a time; the problems are said
     in the registry's order."""
-    changed: dict[str, list[Diagnostic]] = {}
+    changed = changes(registry, anchors)
     entries = registry.entries
-    for unit in anchors.units() if entries else ():
-        # An entry that names the anchor's document and text as they are says nothing: no Anchor is made for it.
-        if entries.unchanged(unit[0], unit[1].id, unit[2]) is False and \
-                (found := _changed(registry, entries[unit[0]], Anchor(*unit))):
-            changed[unit[0]] = found
     problems, redirects = [], []
     for anchor in entries:
         if anchor in anchors:
@@ -378,6 +374,27 @@ def check(registry: Registry, anchors: LiveAnchors) -> tuple[list[Diagnostic], l
                                   "no longer in the texts, so citations of it would break: restore it, or say "
                                   f"where it went by adding 'moved <anchor>' or 'retired <reason>' to this line"))
     return problems, redirects
+
+
+def changes(registry: Registry, anchors: LiveAnchors,
+            documents: list[Document] | None = None) -> dict[str, list[Diagnostic]]:
+    """What the registry says of each live anchor (of `documents`, or of all) that its entry no longer
+    describes, by anchor: a changed text, another document, an anchor registered as gone."""
+    changed: dict[str, list[Diagnostic]] = {}
+    entries = registry.entries
+    for unit in anchors.units(documents) if entries else ():
+        # An entry that names the anchor's document and text as they are says nothing: no Anchor is made for it.
+        if entries.unchanged(unit[0], unit[1].id, unit[2]) is False and \
+                (found := _changed(registry, entries[unit[0]], Anchor(*unit))):
+            changed[unit[0]] = found
+    return changed
+
+
+def document_changes(registry: Registry, anchors: LiveAnchors, document: Document) -> list[Diagnostic]:
+    """What the registry says of the document's live anchors (`changes`), in the registry's order."""
+    found = changes(registry, anchors, [document])
+    return [problem for anchor in sorted(found, key=lambda anchor: registry.entries[anchor].line)
+            for problem in found[anchor]]
 
 
 def _changed(registry: Registry, entry: Entry, live: Anchor) -> list[Diagnostic]:

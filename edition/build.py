@@ -46,6 +46,25 @@ class BuildResult:
     parsed: int = 0  # files parsed (the others were unchanged, and stood on the facts the last build kept)
     exit_code: ExitCode = ExitCode.OK
     stages: Stages = field(default_factory=lambda: Stages())
+    built: Built | None = None  # what a complete build leaves for a quick one, when asked to (`retain`)
+
+
+@dataclass
+class Built:
+    """What a complete build leaves for a quick rebuild after corrections (corrections.py): the edition as
+    enriched, the site's folder and edition key, the registry and live anchors as compared, the build's report
+    and how many pages the site has."""
+
+    edition: Edition
+    out: Path
+    key: str
+    registry: anchors.Registry
+    live: anchors.LiveAnchors
+    report: Report
+    pages: int
+    # Made by the first quick rebuild, for the next ones too: compiled rules, compiled templates.
+    validator: Validator | None = None
+    renderer: Renderer | None = None
 
 
 def load_edition(project_dir: Path, last: LastBuild | None = None,
@@ -283,15 +302,16 @@ def keep_facts(file: Document, derived: list | Diagnostic | None, last: LastBuil
 
 
 def build(project_dir: Path, out: Path | None = None, check_text: bool = False, search_index: bool = True,
-          clean: bool = False, progress: Progress | None = None) -> BuildResult:
+          clean: bool = False, progress: Progress | None = None, retain: bool = False) -> BuildResult:
     """Load, validate, enrich, transform, render, write: in that order, stopping before writing on any error.
     Pages whose inputs are those of the last build into `out` are carried over from it, unless `clean`.
     With `check_text`, every document's words are checked against its HTML before anything is written (every
     document is transformed); without `search_index`, the site has no search index (a quick preview).
-    `progress` is told of each stage."""
+    `progress` is told of each stage. With `retain`, a complete build's result holds what a quick rebuild
+    after corrections needs (`Built`): a preview keeps it between builds."""
     last = LastBuild(clean=clean or check_text)
     try:
-        return _build(project_dir, out, last, check_text, search_index, progress)
+        return _build(project_dir, out, last, check_text, search_index, progress, retain)
     except StateBusy as exc:
         result = BuildResult(exit_code=ExitCode.OUTPUT)
         result.report.extend([error(Path(str(exc)), 1, 1, "build-running",
@@ -316,7 +336,7 @@ def _settled() -> None:
 
 
 def _build(project_dir: Path, out: Path | None, last: LastBuild, check_text: bool, search_index: bool,
-           progress: Progress | None) -> BuildResult:
+           progress: Progress | None, retain: bool) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult(stages=Stages(progress))
     stages = result.stages
@@ -329,15 +349,15 @@ def _build(project_dir: Path, out: Path | None, last: LastBuild, check_text: boo
     with stages.timing("anchors"):
         result.report.extend(reserved_ids(edition))
         result.report.extend(unsafe_page_names(edition))
-        result.report.extend(check_anchors(edition))
+        found, registry, live = check_anchors(edition)
+        result.report.extend(found)
     if result.report.errors:
         result.exit_code = ExitCode.INVALID
         return result
     result.out = out if out is not None else edition.config.output_dir
     with stages.timing("plan"):
-        cache = Cache(result.out.resolve(), edition_key(edition.config, edition.built,
-                                                         {e.kind for e in edition.entities.values()}), last,
-                      edition_files(edition))
+        key = edition_key(edition.config, edition.built, {e.kind for e in edition.entities.values()})
+        cache = Cache(result.out.resolve(), key, last, edition_files(edition))
         changed = [d for d in edition.documents
                    if not cache.plan(d.url, digest(document_inputs(d, edition, cache.summaries)))]
     result.remade = len(changed)
@@ -357,6 +377,8 @@ def _build(project_dir: Path, out: Path | None, last: LastBuild, check_text: boo
         return result
     result.documents = len(edition.documents)
     result.seconds = time.perf_counter() - started
+    if retain and not search_index:  # a quick rebuild makes no search index: it follows a build without one
+        result.built = Built(edition, result.out.resolve(), key, registry, live, result.report, result.pages)
     return result
 
 
@@ -560,14 +582,15 @@ def _declared_at(edition: Edition, identifier: str) -> tuple[Path, int]:
     return edition.config.project_dir / CONFIG_NAME, 1
 
 
-def check_anchors(edition: Edition) -> list[Diagnostic]:
-    """Hold the texts to the anchor registry; note on the edition where each departed anchor went."""
+def check_anchors(edition: Edition) -> tuple[list[Diagnostic], anchors.Registry, anchors.LiveAnchors]:
+    """Hold the texts to the anchor registry; note on the edition where each departed anchor went. The
+    problems found, and the registry and live anchors as compared."""
     registry, problems = anchors.read_registry(edition.config.project_dir)
     live = anchors.live_anchors(edition.documents, registry)
     found, redirects = anchors.check(registry, live)
     for redirect in redirects:
         edition.redirects.setdefault(redirect.document, []).append(redirect)
-    return problems + found + anchors.unregistered_warning(registry, live)
+    return problems + found + anchors.unregistered_warning(registry, live), registry, live
 
 
 def validate_paths(paths: list[Path], project_dir: Path) -> Report:

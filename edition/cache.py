@@ -234,10 +234,12 @@ class Validations:
         self.validated = 0  # files validated in this build (the others were remembered)
         self.ids_hold = False
         self._schemas = _schemas_key()
-        self._kept = state.validations() if state is not None else {}
+        self._kept: dict[str, tuple[str, str]] | None = None  # read when first recalled
 
     def recall(self, document: Document, answer: Callable[[str], str]) -> list[Diagnostic] | None:
         """The diagnostics of the file's last validation, if they still hold; else None."""
+        if self._kept is None:
+            self._kept = self.state.validations() if self.state is not None else {}
         path = str(document.path)
         key, diagnostics = self._kept.get(path, (None, "[]"))
         if key != self._key(document) or not self.ids_hold and \
@@ -260,6 +262,16 @@ def _schemas_key() -> str:
     for path in _files_below(resources.SCHEMAS):
         hashed.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return hashed.hexdigest()
+
+
+def page_files(pages: list) -> str:
+    """The files a page was written as (render.Page), as the state keeps them."""
+    return _text([[page.path, page.canonical] for page in pages])
+
+
+def page_messages(messages: list[Diagnostic]) -> str:
+    """What the stylesheet said of a page, as the state keeps it."""
+    return _text([_row(d) for d in messages])
 
 
 def _text(value) -> str:
@@ -323,8 +335,7 @@ class Cache:
     def made(self, name: str, pages: list, messages: list[Diagnostic] = ()) -> None:
         """Note the pages (render.Page) `name` was written as, and what the stylesheet said of it (said again
         when the files are carried over, so a warning is not lost on a rebuild)."""
-        self.entries[name][1:] = [_text([[page.path, page.canonical] for page in pages]),
-                                  _text([_row(d) for d in messages])]
+        self.entries[name][1:] = [page_files(pages), page_messages(messages)]
 
     def digest_of(self, name: str) -> str:
         """The digest of what `name` is made from in this build (planned already)."""

@@ -19,7 +19,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import __version__, cite, examples, resources
 from .archive import Member, WrittenArchive, write_archive
-from .cache import Cache, digest, entity_inputs
+from .cache import Cache, Summaries, digest, entity_inputs
 from .config import CONFIG_NAME, setting_line
 from .diagnostics import Diagnostic, error
 from .enrich import Passages
@@ -174,8 +174,7 @@ class Renderer:
         yield from document_list_pages(edition, env, common, cache)
         yield from remade(cache, DOCUMENTS_JSON, [cache.summaries.of_all(edition.documents) if cache else ""],
                           lambda: [Page(DOCUMENTS_JSON, documents_json(edition))])
-        yield from remade(cache, EDITION_ZIP, [[_archive_name(edition, f), f.key] for f in _files(edition)],
-                          lambda: [Page(EDITION_ZIP, lambda file, last: write_edition_zip(edition, file, last))])
+        yield from remade(cache, EDITION_ZIP, edition_zip_inputs(edition), lambda: [edition_zip(edition)])
         for document in edition.documents:
             if cache is not None and cache.carried_over(document.url):
                 yield from carried_pages(cache, document.url)
@@ -274,9 +273,10 @@ def register_pages(edition: Edition, env: Environment, common: dict, cache: Cach
         yield from remade(cache, f"{folder}/", listed, lambda: [
             html_page(env, "register.html", f"{folder}/index.html", common, heading=heading, entities=entries,
                       current=folder)])
+        summaries = cache.summaries if cache is not None else None
         for entity in entities:
             for entry_page in entry_pages(entity):
-                yield from remade(cache, entry_page.pager.path, entry_page.inputs(entity, cache),
+                yield from remade(cache, entry_page.pager.path, entry_page.inputs(entity, summaries),
                                   lambda entity=entity, entry_page=entry_page: [
                                       entity_page(env, common, heading, folder, entity, entry_page, passages)])
 
@@ -290,15 +290,15 @@ class EntryPage:
     documents: list
     before: int
 
-    def inputs(self, entity: Entity, cache: Cache | None) -> list:
+    def inputs(self, entity: Entity, summaries: Summaries | None) -> list:
         """What the page shows: the entry, where the page stands among the entry's pages, and its documents with
         their passages. Each page is compared on its own, so a changed passage remakes one page of each entry it
         names, not all of them (an entry named in most documents of a large edition has thousands)."""
-        if cache is None:
+        if summaries is None:
             return []
         pager = self.pager
-        return [cache.summaries.entity(entity), pager.number, pager.count, pager.total, pager.first, pager.last,
-                self.before, cache.summaries.of_all(self.documents, passages=True)]
+        return [summaries.entity(entity), pager.number, pager.count, pager.total, pager.first, pager.last,
+                self.before, summaries.of_all(self.documents, passages=True)]
 
 
 def entry_pages(entity: Entity) -> Iterator[EntryPage]:
@@ -418,6 +418,16 @@ EDITION_ZIP = "downloads/edition-tei.zip"
 def tei_source_name(document) -> str:
     """The document's TEI file beside its page, under the document's id."""
     return f"{document.id}.xml"
+
+
+def edition_zip(edition: Edition) -> Page:
+    """The edition's zip, written as the site is (`write_edition_zip`)."""
+    return Page(EDITION_ZIP, lambda file, last: write_edition_zip(edition, file, last))
+
+
+def edition_zip_inputs(edition: Edition) -> list:
+    """What the edition's zip holds: each file's name in it and its key."""
+    return [[_archive_name(edition, f), f.key] for f in _files(edition)]
 
 
 def write_edition_zip(edition: Edition, file, last: Path | None = None) -> WrittenArchive:

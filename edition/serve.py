@@ -31,8 +31,9 @@ from rich.console import Console
 
 from . import resources, search, transform
 from .anchors import REGISTRY_NAME
-from .build import BuildResult, build
+from .build import Built, BuildResult, build
 from .config import CONFIG_NAME, Config, load_config
+from .corrections import correct
 from .diagnostics import ExitCode, display_path
 from .render import CONTENT_SECURITY_POLICY
 
@@ -88,7 +89,7 @@ class Sources:
             return True
         if self._ignored(path):
             return False
-        return any(path.is_relative_to(folder) for folder in self.folders) or self._is_text(path)
+        return any(path.is_relative_to(folder) for folder in self.folders) or self.is_text(path)
 
     def roots(self) -> list[Path]:
         """The folders to watch: the edition's, and those of the sources outside it (edition's own stylesheets
@@ -109,7 +110,8 @@ class Sources:
                 return any(part.startswith(".") for part in path.relative_to(root).parts)
         return False
 
-    def _is_text(self, path: Path) -> bool:
+    def is_text(self, path: Path) -> bool:
+        """Whether `path` is one of the edition's texts (or may be: see below)."""
         # fnmatch's `*` also crosses folders, so a file that the glob would not select may rebuild (harmless);
         # a glob's `**/` may stand for no folder at all, hence the second form of each pattern.
         if not path.is_relative_to(self.project):
@@ -131,6 +133,7 @@ class Preview:
         self.sources = Sources.read(self.project)
         # Replaced whole, never changed in place: the server's threads read it without a lock.
         self.state = BuildState()
+        self.built: Built | None = None  # what the last complete build leaves for a quick one (corrections.py)
 
     def shapes_site(self, _change: watchfiles.Change, path: str) -> bool:
         """The watcher's filter: whether a changed path is one of the sources (as the settings name them now)."""
@@ -145,17 +148,30 @@ class Preview:
             transform.stylesheet.cache_clear()  # compiled once per process: a changed stylesheet must be read again
         with_index = self.wants_index
         try:
-            result = build(self.project, self.site, search_index=with_index)
+            result = quick = None if with_index else self._corrected(changed)
+            if result is None:
+                result = build(self.project, self.site, search_index=with_index, retain=True)
+                self.built = result.built
         except Exception as exc:  # a bug of edition's must not end the preview of someone's work
             errors = (f"internal error: {type(exc).__name__}: {exc} (a bug in edition, not in your files)",)
             _err.print(f"edition: {errors[0]}; still serving the last good site")
         else:
             errors = tuple(d.format() for d in result.report.errors)
-            _report(result)
+            _report(result, quick=quick is not None)
             if with_index:
                 self._keep_index(result)
         self.sources = Sources.read(self.project, self.sources)
         self.state = BuildState(self.state.number + 1, errors)
+
+    def _corrected(self, changed: set[Path]) -> BuildResult | None:
+        """The quick rebuild when every change is a correction of a text (corrections.py); None otherwise."""
+        if self.built is None or not changed or not all(self.sources.is_text(path) for path in changed):
+            return None
+        built, self.built = self.built, None  # spent, unless the quick rebuild completes
+        result = correct(built, changed)
+        if result is not None:
+            self.built = built
+        return result
 
     def _keep_index(self, result: BuildResult) -> None:
         # Search comes from the first build that completes with it; if the index itself cannot be built, the
@@ -410,12 +426,18 @@ LIVE_FILES = {
 }
 
 
-def _report(result: BuildResult) -> None:
-    """The build's diagnostics and outcome in the terminal, as `edition build` gives them."""
+def _report(result: BuildResult, quick: bool = False) -> None:
+    """The build's diagnostics and outcome in the terminal, as `edition build` gives them; a `quick` rebuild
+    (corrections.py) says so."""
     for diagnostic in result.report.sorted():
         _err.print(diagnostic.format())
     if result.exit_code is not ExitCode.OK:
         _err.print(f"build failed: {len(result.report.errors)} error(s); still serving the last good site")
+        return
+    if quick:
+        _out.print(f"corrected {result.remade} document{'s' if result.remade != 1 else ''} in place in "
+                   f"{result.seconds:.2f} s (the pages that show {'them' if result.remade != 1 else 'it'}), "
+                   f"{len(result.report.warnings)} warning(s)")
         return
     _out.print(f"built {result.documents} document{'s' if result.documents != 1 else ''}, {result.pages} pages "
                f"in {result.seconds:.1f} s, {len(result.report.warnings)} warning(s)")

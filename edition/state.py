@@ -103,6 +103,10 @@ class State:
         return {name: (digest, files, messages)
                 for name, digest, files, messages in self.connection.execute("SELECT * FROM pages")}
 
+    def page_digests(self) -> dict[str, str]:
+        """Each page's digest as the last build made it (`pages` without its files and messages)."""
+        return dict(self.connection.execute("SELECT name, digest FROM pages"))
+
     def files(self) -> set[str]:
         """The path of each file whose facts are kept."""
         return {path for path, in self.connection.execute("SELECT path FROM files")}

@@ -174,6 +174,25 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def replace_pages(out: Path, pages: list[Page]) -> None:
+    """Replace pages of the complete site in `out`, in place (a preview's quick rebuild, corrections.py): each
+    file is written beside its page and renamed over it, never written into, since it may be a file of the
+    spare site too (`_carry_over` links them)."""
+    for page in pages:
+        target = _inside(out, page.path)
+        staged = f"{os.path.dirname(target)}/.{os.path.basename(target)}.{os.getpid()}.new"
+        try:
+            with open(staged, "wb") as file:
+                if callable(page.content):
+                    page.content(file, Path(target))
+                else:
+                    file.write(page.content if isinstance(page.content, bytes) else page.content.encode("utf-8"))
+            os.replace(staged, target)
+        except BaseException:
+            _unlink(staged)
+            raise
+
+
 def _unlink(target: str) -> bool:
     try:
         os.unlink(target)

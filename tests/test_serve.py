@@ -167,6 +167,24 @@ def test_a_change_is_served_after_the_rebuild_and_an_error_shows_over_the_last_g
     assert preview.process.poll() is None, "the preview is still running"
 
 
+def test_a_correction_is_made_in_place_and_anything_else_goes_to_the_full_build(preview):
+    text = preview.project / TEXT
+    # The first build made a search index, which a quick rebuild does not make: the first change is built whole.
+    edit(text, "HE LEFT.", "HE DEPARTED.")
+    wait_for(lambda: preview.page_once(lambda html: "HE DEPARTED." in html), "the changed word")
+    assert "corrected" not in "".join(preview.printed)
+
+    edit(text, "HE DEPARTED.", "HE WENT AWAY.")
+    wait_for(lambda: preview.page_once(lambda html: "HE WENT AWAY." in html), "the corrected word")
+    wait_for(lambda: "corrected 1 document in place" in "".join(preview.printed), "the quick rebuild's line")
+
+    # A title is shown on other pages: the full build makes them.
+    built_lines = "".join(preview.printed).count("\nbuilt ")
+    edit(text, "<title type=\"main\">", "<title type=\"main\">Retitled ")
+    wait_for(lambda: preview.page_once(lambda html: "Retitled" in html), "the new title")
+    wait_for(lambda: "".join(preview.printed).count("\nbuilt ") > built_lines, "the full build's line")
+
+
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_ctrl_c_or_sigterm_stops_the_preview_closes_its_port_and_removes_its_folder(preview, how):
     assert preview.stop(how) == 0
