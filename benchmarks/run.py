@@ -1,6 +1,7 @@
 """The benchmark: full builds without and with search, incremental rebuilds after one changed document,
-the time of each stage, peak memory and the median page weight, each time also as a ratio to the floor
-(benchmarks/floor.py) measured in the same run on the same files.
+the live preview's quick rebuild after a correction (corrections.py), the time of each stage, peak memory
+and the median page weight, each time also as a ratio to the floor (benchmarks/floor.py) measured in the same
+run on the same files.
 
     python benchmarks/run.py [--frus-docs PATH] [--synthetic N ...] [--processes 2] [--json FILE]
 
@@ -42,9 +43,44 @@ def build_once(project: Path, out: Path, search: bool) -> dict:
             "errors": [d.format() for d in result.report.errors[:5]]}
 
 
-def measured_build(project: Path, out: Path, search: bool) -> dict:
-    """A build in a child process: its figures and its peak resident memory in MB."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--build-once", str(project), str(out)]
+# Corrections the preview makes in a row, in the benchmark: the figure is the median.
+CORRECTIONS = 5
+
+
+def preview_once(project: Path, out: Path) -> dict:
+    """As `edition serve` works (the child's side): a build that keeps the edition, then corrections of one
+    document in a row, each next to a name, each rebuilt quickly. The figures of the median one."""
+    from edition.build import build
+    import time
+
+    from edition.corrections import correct, finish, prepare
+
+    result = build(project, out, search_index=False, retain=True)
+    if result.built is None:
+        return {"exit": int(result.exit_code), "errors": [d.format() for d in result.report.errors[:5]]}
+    prepare(result.built)  # as the preview does while it waits for a change
+    quick, finishing = [], []
+    for _ in range(CORRECTIONS):
+        changed = correct_next_to_a_name(project)
+        corrected = correct(result.built, {changed})
+        if corrected is None:
+            return {"exit": 1, "errors": [f"{changed}: the change was not taken for a correction"]}
+        quick.append(corrected)
+        started = time.perf_counter()  # the zip and the state's name for the site, after the pages reloaded
+        finish(result.built)
+        finishing.append(time.perf_counter() - started)
+    median = sorted(quick, key=lambda q: q.seconds)[len(quick) // 2]
+    return {"exit": 0, "documents": median.documents, "remade": median.remade, "pages": median.pages,
+            "seconds": median.seconds, "all_seconds": [q.seconds for q in quick],
+            "stages": {**median.stages.seconds, "then zip (median)": statistics.median(finishing)},
+            "errors": []}
+
+
+def measured_build(project: Path, out: Path, search: bool, preview: bool = False) -> dict:
+    """A build in a child process (with `preview`, the preview's corrections): its figures and its peak
+    resident memory in MB."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--preview-once" if preview else "--build-once",
+               str(project), str(out)]
     if search:
         command.append("--search")
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -67,6 +103,19 @@ def change_one_document(project: Path) -> Path:
     return document
 
 
+def correct_next_to_a_name(project: Path) -> Path:
+    """Change one word next to the first name in the text of one document (the middle one): a correction that
+    changes a passage, so that the pages of every entry showing the document's passages are made again too."""
+    documents = sorted(p for p in (project / "texts").rglob("*.xml") if p.name != "registers.xml")
+    document = documents[len(documents) // 2]
+    text = document.read_text(encoding="utf-8")
+    paragraph = re.compile(r"<p(?:\s[^>]*)?>").search(text, text.find("<body")).end()
+    name = re.compile(r"<(persName|orgName|placeName|rs)\b").search(text, paragraph)
+    at = name.start() if name else paragraph
+    document.write_text(text[:at] + "CORRECTED " + text[at:], encoding="utf-8")
+    return document
+
+
 def median_page_kb(site: Path) -> float:
     sizes = [p.stat().st_size for p in (site / "documents").rglob("index.html")]
     return statistics.median(sizes) / 1024 if sizes else 0.0
@@ -84,6 +133,7 @@ def run_corpus(name: str, project: Path, processes: int) -> dict:
     # writes over the site before the last (the spare, write.Spare): the figure an editor sees while working.
     change_one_document(project)
     incremental_again = measured_build(project, out, search=False)
+    corrected = measured_build(project, out, search=False, preview=True)
     with_search = measured_build(project, project.parent / "site-search", search=True)
     change_one_document(project)
     incremental_search = measured_build(project, project.parent / "site-search", search=True)
@@ -91,10 +141,12 @@ def run_corpus(name: str, project: Path, processes: int) -> dict:
         "corpus": name, "files": len(files), "megabytes": round(megabytes, 1),
         "floor": {"seconds": base["seconds"], "documents_per_second": base["documents_per_second"]},
         "build": plain, "build_with_search": with_search, "incremental": incremental,
-        "incremental_again": incremental_again, "incremental_with_search": incremental_search,
+        "incremental_again": incremental_again, "preview_correction": corrected,
+        "incremental_with_search": incremental_search,
         "changed": changed.name, "median_page_kb": round(median_page_kb(out), 1),
     }
-    for key in ("build", "build_with_search", "incremental", "incremental_again", "incremental_with_search"):
+    for key in ("build", "build_with_search", "incremental", "incremental_again", "preview_correction",
+                "incremental_with_search"):
         report[key]["ratio_to_floor"] = round(report[key]["seconds"] / base["seconds"], 1)
         report[key]["documents_per_second"] = round(len(files) / report[key]["seconds"], 1)
         report[key]["megabytes_per_second"] = round(megabytes / report[key]["seconds"], 2)
@@ -109,6 +161,8 @@ def print_report(report: dict) -> None:
     for key, label in (("build", "full build, no search"), ("build_with_search", "full build with search"),
                        ("incremental", f"rebuild after changing {report['changed']}, no search"),
                        ("incremental_again", "rebuild after changing it again (over the spare site), no search"),
+                       ("preview_correction", f"edition serve: a correction's pages rebuilt in place (median "
+                                              f"of {CORRECTIONS}; peak of the preview's process)"),
                        ("incremental_with_search", "rebuild after changing it again, with search")):
         figures = report[key]
         print(f"{label}: {figures['remade']} of {figures['documents']} documents made, "
@@ -127,10 +181,14 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--build-once", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--preview-once", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--search", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.build_once:
         print(json.dumps(build_once(*arguments.build_once, arguments.search)))
+        return
+    if arguments.preview_once:
+        print(json.dumps(preview_once(*arguments.preview_once)))
         return
     reports = []
     with tempfile.TemporaryDirectory(prefix="edition-benchmark-") as scratch:

@@ -65,6 +65,7 @@ class Built:
     # Made by the first quick rebuild, for the next ones too: compiled rules, compiled templates.
     validator: Validator | None = None
     renderer: Renderer | None = None
+    unfinished: bool = False  # a quick rebuild's zip is still to be written (corrections.finish)
 
 
 def load_edition(project_dir: Path, last: LastBuild | None = None,

@@ -5,8 +5,8 @@ document nowhere. Its metadata, its paragraphs and ids, the entries it names and
 so no list, no neighbour and no register index changes; yet a full rebuild (build.py) goes over every document
 of the edition to find that out, seconds for a large one. The preview (serve.py) keeps its last complete
 build's edition in memory (build.Built) and, when only such corrections were made, remakes just the pages that
-show them: each corrected document's own, the pages of the entries whose passages it holds (when a passage
-changed), and the edition's zip.
+show them: each corrected document's own and the pages of the entries whose passages it holds (when a passage
+changed); then, once the open pages have reloaded, the edition's zip (`finish`).
 
 Anything else goes to the full build: a file added or removed, a register, a file that includes others or holds
 several documents, a changed title, date, name, id or pointer, an error, a new day (the build date is on every
@@ -57,7 +57,8 @@ class Correction:
 def correct(built: Built, changed: set[Path]) -> BuildResult | None:
     """Rebuild the site of `built` after the `changed` files, when they are corrections alone; None, with
     nothing written or kept, when they are not (the full build is then needed). After a quick rebuild,
-    `built` describes the edition as corrected."""
+    `built` describes the edition as corrected, and the edition's zip is still to be written (`finish`)."""
+    finish(built)
     started = time.perf_counter()
     result = BuildResult(stages=Stages(), out=built.out)
     edition = built.edition
@@ -72,30 +73,75 @@ def correct(built: Built, changed: set[Path]) -> BuildResult | None:
         if found is None:
             return None
         corrections.append(found)
-    try:
-        state = State(built.out)
-    except StateBusy:
+    state = site_state(built)
+    if state is None:
         return None
     try:
-        if not state.trusted or state.key != built.key or \
-                edition_key(edition.config, edition.built, {e.kind for e in edition.entities.values()}) != built.key:
-            return None
         for correction in corrections:
             apply(built, correction, state)
         result.report = corrected_report(built, corrections, result.stages)
         remake(built, corrections, state, result.stages, result.report)
-        token = state_token(state.page_digests(), {str(f.path): f.key for f in edition_files(edition)})
-        state.finish(built.key, token)
         state.seal()
-        replace_pages(built.out, [Page(MANIFEST, manifest_text(token))])  # the site now names the new state
     finally:
         state.close()
-    built.report = result.report
+    built.report, built.unfinished = result.report, True
     result.documents, result.pages = len(edition.documents), built.pages
     result.remade = result.validated = result.parsed = len(corrections)
     result.exit_code = result.report.exit_code
     result.seconds = time.perf_counter() - started
     return result
+
+
+def finish(built: Built) -> None:
+    """What a quick rebuild leaves until its pages are in place (and the preview's open pages reloaded): the
+    edition's zip, which holds every file and is written whole, and the state's name for the site, in the
+    site's manifest too. Until then the state says the zip was made from the texts before the correction, as
+    it was: a full build meanwhile makes it again."""
+    if not built.unfinished:
+        return
+    built.unfinished = False
+    state = site_state(built)
+    if state is None:  # another build has written the site since: it made the zip
+        return
+    edition = built.edition
+    try:
+        archive = edition_zip(edition)
+        replace_pages(built.out, [archive])
+        state.keep_page(archive.path, digest(edition_zip_inputs(edition)), page_files([archive]), "[]")
+        token = state_token(state.page_digests(), {str(f.path): f.key for f in edition_files(edition)})
+        state.finish(built.key, token)
+        state.seal()
+    finally:
+        state.close()
+    replace_pages(built.out, [Page(MANIFEST, manifest_text(token))])  # the site now names the new state
+
+
+def site_state(built: Built) -> State | None:
+    """The state of the site `built` wrote, open, when it is still that build's (the site names it, and it
+    was made with the same edition key, which the build date is part of)."""
+    edition = built.edition
+    try:
+        state = State(built.out)
+    except StateBusy:
+        return None
+    if not state.trusted or state.key != built.key or \
+            edition_key(edition.config, edition.built, {e.kind for e in edition.entities.values()}) != built.key:
+        state.close()
+        return None
+    return state
+
+
+def prepare(built: Built) -> None:
+    """Make ready what a quick rebuild uses, while the preview waits for a change: the validator, with the
+    edition's ids to look through, and the renderer, with the templates of the pages it remakes compiled."""
+    if built.validator is None:  # the files it answers about declare the ids they did (`same_file`)
+        built.validator = Validator(edition_files(built.edition), built.edition.config, complete_index=False)
+        if built.validator.mode == "own":
+            built.validator.index.declaring(built.edition.documents[0].id if built.edition.documents else "")
+    if built.renderer is None:
+        built.renderer = Renderer(built.edition)
+        for template in ("document.html", "entity.html"):
+            built.renderer.env.get_template(template)
 
 
 def corrected_documents(built: Built, changed: set[Path]) -> list[Document] | None:
@@ -125,8 +171,7 @@ def read_correction(built: Built, document: Document, stages: Stages) -> Correct
     if not same_file(document.file_facts, file.file_facts):
         return None  # its ids or entries differ: other files' validations and pages may depend on them
     with stages.timing("validate"):
-        if built.validator is None:  # the files it answers about declare the ids they did (`same_file`)
-            built.validator = Validator(edition_files(built.edition), config, complete_index=False)
+        prepare(built)
         found, asked = built.validator.validated(file)
     if any(problem.level is Level.ERROR for problem in found):
         return None
@@ -184,8 +229,6 @@ def remake(built: Built, corrections: list[Correction], state: State, stages: St
     from in the state, as a full build would (cache.py); what the stylesheet says of each text goes to
     `report`."""
     edition = built.edition
-    if built.renderer is None:
-        built.renderer = Renderer(edition)
     renderer, summaries = built.renderer, Summaries()
     pages, rows = [], []
     documents = [correction.document for correction in corrections]
@@ -207,9 +250,6 @@ def remake(built: Built, corrections: list[Correction], state: State, stages: St
                                        REGISTER_FOLDERS[entity.kind], entity, entry_page, passages)
                     pages.append(page)
                     rows.append((page.path, digest(entry_page.inputs(entity, summaries)), page_files([page]), "[]"))
-        archive = edition_zip(edition)
-        pages.append(archive)
-        rows.append((archive.path, digest(edition_zip_inputs(edition)), page_files([archive]), "[]"))
     with stages.timing("write"):
         replace_pages(built.out, pages)  # before the state says they are made: a failure leaves them to be remade
         for row in rows:

@@ -33,7 +33,7 @@ from . import resources, search, transform
 from .anchors import REGISTRY_NAME
 from .build import Built, BuildResult, build
 from .config import CONFIG_NAME, Config, load_config
-from .corrections import correct
+from .corrections import correct, finish, prepare
 from .diagnostics import ExitCode, display_path
 from .render import CONTENT_SECURITY_POLICY
 
@@ -162,6 +162,14 @@ class Preview:
                 self._keep_index(result)
         self.sources = Sources.read(self.project, self.sources)
         self.state = BuildState(self.state.number + 1, errors)
+        if self.built is not None:
+            try:  # while the reader reads and the editor edits
+                finish(self.built)
+                prepare(self.built)
+            except Exception as exc:  # a bug of edition's: the preview goes on with full builds only
+                self.built = None
+                _err.print(f"edition: internal error: {type(exc).__name__}: {exc} (a bug in edition, not in your "
+                           "files); every change will be built whole")
 
     def _corrected(self, changed: set[Path]) -> BuildResult | None:
         """The quick rebuild when every change is a correction of a text (corrections.py); None otherwise."""

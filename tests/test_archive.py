@@ -180,6 +180,20 @@ def test_offsets_beyond_4_gib_take_zip64_and_read_back(tmp_path):
         assert [archive.read(name) for name, _ in members] == [text for _, text in members]
 
 
+def test_a_last_zip_with_zip64_records_is_copied_from(tmp_path):
+    # More members than the end record counts, and offsets beyond 4 GiB: both are read from the ZIP64 records.
+    many = [(f"t/{n}", b"%d" % n) for n in range(70_000)]
+    last = tmp_path / "many.zip"
+    last.write_bytes(written(many)[0])
+    assert written(many, last) == (written(many)[0], 70_000)
+    members = texts(3)
+    far = tmp_path / "far.zip"
+    with open(far, "wb") as file:
+        file.seek(5 << 30)
+        write_archive(file, members, BUILT)
+    assert written(members, far) == (written(members)[0], 3)
+
+
 def test_sizes_beyond_4_gib_take_zip64_fields_in_both_headers():
     # A file of 5 GiB is too slow to compress in a test: its headers are read field by field (APPNOTE 4.5.3).
     entry = _Entry(b"texts/huge.xml", 0, 0x1234, compressed=(4 << 30) + 1, size=5 << 30, offset=6 << 30)

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT
 from edition.build import build
-from edition.corrections import correct
+from edition.corrections import correct, finish
 from edition.state import state_rows
 from test_incremental import assert_same_site, bundled_copy, edit, files_of, pages_of
 
@@ -42,8 +42,8 @@ def built_with_retain(project: Path):
 
 
 def assert_as_clean(project: Path, tmp_path: Path, quick, step: str) -> None:
-    """The site and state after a quick rebuild are those of a clean build of the same texts, and so is what
-    the quick rebuild said."""
+    """The site and state after a quick rebuild (finished) are those of a clean build of the same texts, and
+    so is what the quick rebuild said."""
     clean = build(project, tmp_path / f"clean-{step}", search_index=False, clean=True)
     assert clean.exit_code == 0
     assert_same_site(project / "_site", tmp_path / f"clean-{step}")
@@ -71,8 +71,12 @@ def test_a_corrected_passage_remakes_the_document_its_entry_pages_and_the_zip_an
 
     edit(corrected, f'<persName ref="#{person}"', f'AMENDED <persName ref="#{person}"')
     quick = correct(built, {corrected})
-
     assert quick is not None and quick.exit_code == 0 and quick.remade == 1
+    # The zip, which holds every file, and the site's name for its state follow once the pages are in place.
+    pages_in_place = stamps_of(site)
+    assert [path for path in pages_in_place if pages_in_place[path] != before[path]
+            and not path.startswith(("documents/", "people/", "organisations/", "places/", "glossary/"))] == []
+    finish(built)
     after = stamps_of(site)
     replaced = sorted(path for path in after if after[path] != before[path])
     showing = [path for path in entry_pages if f"documents/{corrected.stem}/" in (site / path).read_text()]
@@ -103,6 +107,7 @@ def test_corrections_in_a_row_and_then_one_undone_give_the_clean_build_each_time
     # registered text changed, as the full build gives them.
     edit(secto, "ACCOMPANIED BY\n", "ESCORTED BY\n")
     first = correct(built, {secto})
+    finish(built)
     assert first is not None
     assert "ESCORTED BY BOHLEN AND TYLER" in (project / "_site/people/person-bohlen/index.html").read_text()
     assert [d.code for d in first.report.diagnostics if d.path == secto] == ["anchor-text-changed"]
@@ -112,6 +117,7 @@ def test_corrections_in_a_row_and_then_one_undone_give_the_clean_build_each_time
     edit(letter, "Article 7 of the present lease", "Article 7 of the present leese")
     second = correct(built, {letter, secto})
     assert second is not None and second.remade == 2
+    finish(built)
     assert_as_clean(project, tmp_path, second, "second")
 
     # Back to the text as the last full build read it: a full build must not take the corrected pages for its
@@ -120,6 +126,22 @@ def test_corrections_in_a_row_and_then_one_undone_give_the_clean_build_each_time
     full = build(project, project / "_site", search_index=False)
     assert full.exit_code == 0 and full.remade == 1
     assert_as_clean(project, tmp_path, full, "undone")
+
+
+def test_until_a_quick_rebuild_is_finished_the_state_says_the_zip_is_the_old_one(tmp_path):
+    project = bundled_copy(tmp_path / "edition")
+    built = built_with_retain(project)
+    letter = project / "texts" / "letter-1965-09-10.xml"
+    zip_before = (project / "_site/downloads/edition-tei.zip").read_bytes()
+    edit(letter, "Article 7 of the present lease", "Article 7 of the present leese")
+    assert correct(built, {letter}) is not None
+    assert (project / "_site/downloads/edition-tei.zip").read_bytes() == zip_before
+    # A full build meanwhile (another command, or a change that is not a correction) makes the zip again.
+    full = build(project, project / "_site", search_index=False)
+    assert full.exit_code == 0 and full.remade == 0
+    assert_as_clean(project, tmp_path, full, "meanwhile")
+    finish(built)  # the site is another build's now: nothing is written
+    assert_same_site(project / "_site", tmp_path / "clean-meanwhile")
 
 
 def added_file(project: Path) -> Path:
