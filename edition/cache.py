@@ -20,7 +20,7 @@ from .config import CONFIG_NAME, Config
 from .diagnostics import Diagnostic, Level
 from .facts import DocumentFacts, FileFacts
 from .model import Document, Edition, Entity
-from .state import FORMAT, MANIFEST, State, manifest_text, site_state, state_token
+from .state import FORMAT, State, manifest_text, site_state, state_token
 from .write import MADE_WHOLE, OutputError, Spare, check_output_folder, spare_folder
 
 

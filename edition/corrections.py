@@ -6,7 +6,7 @@ so no list, no neighbour and no register index changes; yet a full rebuild (buil
 of the edition to find that out, seconds for a large one. The preview (serve.py) keeps its last complete
 build's edition in memory (build.Built) and, when only such corrections were made, remakes just the pages that
 show them: each corrected document's own and the pages of the entries whose passages it holds (when a passage
-changed); then, once the open pages have reloaded, the edition's zip (`finish`).
+changed); then, when no other change is coming, the edition's zip (`finish`).
 
 Anything else goes to the full build: a file added or removed, a register, a file that includes others or holds
 several documents, a changed title, date, name, id or pointer, an error, a new day (the build date is on every
@@ -58,7 +58,6 @@ def correct(built: Built, changed: set[Path]) -> BuildResult | None:
     """Rebuild the site of `built` after the `changed` files, when they are corrections alone; None, with
     nothing written or kept, when they are not (the full build is then needed). After a quick rebuild,
     `built` describes the edition as corrected, and the edition's zip is still to be written (`finish`)."""
-    finish(built)
     started = time.perf_counter()
     result = BuildResult(stages=Stages(), out=built.out)
     edition = built.edition
@@ -67,16 +66,13 @@ def correct(built: Built, changed: set[Path]) -> BuildResult | None:
     documents = corrected_documents(built, changed)
     if documents is None:
         return None
-    corrections = []
-    for document in documents:
-        found = read_correction(built, document, result.stages)
-        if found is None:
-            return None
-        corrections.append(found)
     state = site_state(built)
     if state is None:
         return None
     try:
+        corrections = [read_correction(built, document, state, result.stages) for document in documents]
+        if None in corrections:
+            return None
         for correction in corrections:
             apply(built, correction, state)
         result.report = corrected_report(built, corrections, result.stages)
@@ -93,10 +89,10 @@ def correct(built: Built, changed: set[Path]) -> BuildResult | None:
 
 
 def finish(built: Built) -> None:
-    """What a quick rebuild leaves until its pages are in place (and the preview's open pages reloaded): the
-    edition's zip, which holds every file and is written whole, and the state's name for the site, in the
-    site's manifest too. Until then the state says the zip was made from the texts before the correction, as
-    it was: a full build meanwhile makes it again."""
+    """What quick rebuilds leave until no change is coming (the preview's open pages reloaded, the editor
+    reading): the edition's zip, which holds every file and is written whole, and the state's name for the
+    site, in the site's manifest too. Until then the state says the zip was made from the texts before the
+    corrections, as it was: a full build meanwhile makes it again."""
     if not built.unfinished:
         return
     built.unfinished = False
@@ -133,11 +129,9 @@ def site_state(built: Built) -> State | None:
 
 def prepare(built: Built) -> None:
     """Make ready what a quick rebuild uses, while the preview waits for a change: the validator, with the
-    edition's ids to look through, and the renderer, with the templates of the pages it remakes compiled."""
+    edition's files to ask about, and the renderer, with the templates of the pages it remakes compiled."""
     if built.validator is None:  # the files it answers about declare the ids they did (`same_file`)
         built.validator = Validator(edition_files(built.edition), built.edition.config, complete_index=False)
-        if built.validator.mode == "own":
-            built.validator.index.declaring(built.edition.documents[0].id if built.edition.documents else "")
     if built.renderer is None:
         built.renderer = Renderer(built.edition)
         for template in ("document.html", "entity.html"):
@@ -157,9 +151,10 @@ def corrected_documents(built: Built, changed: set[Path]) -> list[Document] | No
     return sorted(documents, key=lambda document: str(document.path))
 
 
-def read_correction(built: Built, document: Document, stages: Stages) -> Correction | None:
+def read_correction(built: Built, document: Document, state: State, stages: Stages) -> Correction | None:
     """The file of `document` read, validated and derived again; None unless it is valid and a correction
-    (`moves_nothing`). Nothing of the edition is changed."""
+    (`moves_nothing`). Nothing of the edition is changed. What its last validation asked of the other files
+    (kept in the `state`) is answered as then: every file declares the ids it did (`same_file`)."""
     config, reading = built.edition.config, reading_of(built.edition.config)
     with stages.timing("parse"):
         signature = file_signature(document.path, reading)
@@ -172,6 +167,8 @@ def read_correction(built: Built, document: Document, stages: Stages) -> Correct
         return None  # its ids or entries differ: other files' validations and pages may depend on them
     with stages.timing("validate"):
         prepare(built)
+        if built.validator.mode == "own":
+            built.validator.index.remember(state.asked(str(document.path)))
         found, asked = built.validator.validated(file)
     if any(problem.level is Level.ERROR for problem in found):
         return None

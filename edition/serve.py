@@ -162,10 +162,18 @@ class Preview:
                 self._keep_index(result)
         self.sources = Sources.read(self.project, self.sources)
         self.state = BuildState(self.state.number + 1, errors)
+
+    def idle(self) -> None:
+        """What is left for when no change is coming (the watcher's wait ran out): the zip of a quick rebuild,
+        and the making ready of the next (corrections.py). A correction saved meanwhile does not wait for it."""
         if self.built is not None:
-            try:  # while the reader reads and the editor edits
+            try:
                 finish(self.built)
                 prepare(self.built)
+            except OSError as exc:
+                self.built = None
+                _err.print(f"edition: the preview's site could not be brought up to date ({exc}); the next "
+                           "change is built whole")
             except Exception as exc:  # a bug of edition's: the preview goes on with full builds only
                 self.built = None
                 _err.print(f"edition: internal error: {type(exc).__name__}: {exc} (a bug in edition, not in your "
@@ -176,7 +184,10 @@ class Preview:
         if self.built is None or not changed or not all(self.sources.is_text(path) for path in changed):
             return None
         built, self.built = self.built, None  # spent, unless the quick rebuild completes
-        result = correct(built, changed)
+        try:
+            result = correct(built, changed)
+        except OSError:  # the site could not be written in place: the full build says why, or writes it
+            return None
         if result is not None:
             self.built = built
         return result
@@ -243,8 +254,10 @@ def watch_and_rebuild(preview: Preview) -> None:
     next(changes)  # the watcher is watching once it first answers
     preview.rebuild(set())
     for changed in changes:
-        if changed:  # an empty set is the watcher's "nothing yet"
+        if changed:
             preview.rebuild({Path(path) for _, path in changed})
+        else:  # the watcher's "nothing yet"
+            preview.idle()
 
 
 class PreviewServer(http.server.ThreadingHTTPServer):

@@ -17,7 +17,7 @@ from .cache import Validations
 from .config import CONFIG_NAME, Config, setting_line
 from .diagnostics import Diagnostic, Level, element_column, error, warning
 from .load import safe_parser
-from .model import XML_ID, Document
+from .model import Document
 
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 FUNCTIONS = "urn:x-edition:validation"
@@ -57,6 +57,7 @@ class IdIndex:
         self.documents = documents
         self.places: dict[str, list[Document]] | None = None
         self.asked: dict[str, str] = {}
+        self.known: dict[str, str] = {}  # answers that still hold, given before they are asked (`remember`)
         self._joined = ""  # every file's ids, one line a file, and where each file's line starts
         self._starts: list[int] = []
         if complete:
@@ -96,8 +97,15 @@ class IdIndex:
     def declared_in(self, _context, value) -> str:
         return self._noted("declared-in", _as_string(value))
 
+    def remember(self, answers: dict[str, str]) -> None:
+        """Answers that hold while every file declares the ids it did when they were given (a file's last
+        validation's, corrections.py): asked again, they are not looked for."""
+        self.known.update(answers)
+
     def answer(self, question: str) -> str:
         """The answer to a question noted in `asked` ("declarations ID" or "declared-in ID")."""
+        if question in self.known:
+            return self.known[question]
         function, _, value = question.partition(" ")
         if function == "declarations":
             return str(len(self.declaring(value)))
