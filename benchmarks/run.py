@@ -60,8 +60,8 @@ def preview_once(project: Path, out: Path) -> dict:
         return {"exit": int(result.exit_code), "errors": [d.format() for d in result.report.errors[:5]]}
     prepare(result.built)  # as the preview does while it waits for a change
     quick, finishing = [], []
-    for _ in range(CORRECTIONS):
-        changed = correct_next_to_a_name(project)
+    for number in range(CORRECTIONS):
+        changed = correct_next_to_a_name(project, number)
         corrected = correct(result.built, {changed})
         if corrected is None:
             return {"exit": 1, "errors": [f"{changed}: the change was not taken for a correction"]}
@@ -103,16 +103,17 @@ def change_one_document(project: Path) -> Path:
     return document
 
 
-def correct_next_to_a_name(project: Path) -> Path:
-    """Change one word next to the first name in the text of one document (the middle one): a correction that
-    changes a passage, so that the pages of every entry showing the document's passages are made again too."""
+def correct_next_to_a_name(project: Path, number: int) -> Path:
+    """Add a word (numbered, so that each correction differs) next to the first name in the text of one
+    document (the middle one): a correction that changes a passage, so that the pages of every entry showing
+    the document's passages are made again too."""
     documents = sorted(p for p in (project / "texts").rglob("*.xml") if p.name != "registers.xml")
     document = documents[len(documents) // 2]
     text = document.read_text(encoding="utf-8")
     paragraph = re.compile(r"<p(?:\s[^>]*)?>").search(text, text.find("<body")).end()
     name = re.compile(r"<(persName|orgName|placeName|rs)\b").search(text, paragraph)
     at = name.start() if name else paragraph
-    document.write_text(text[:at] + "CORRECTED " + text[at:], encoding="utf-8")
+    document.write_text(f"{text[:at]}CORRECTION{number} {text[at:]}", encoding="utf-8")
     return document
 
 

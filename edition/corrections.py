@@ -29,9 +29,9 @@ from .facts import DocumentFacts, FileFacts
 from .load import attach_reader, file_signature, load_document
 from .model import REGISTER_FOLDERS, REGISTER_TITLES, Document
 from .render import Page, Renderer, edition_zip, edition_zip_inputs, entity_page, entry_pages
-from .state import MANIFEST, State, StateBusy, manifest_text, state_token
+from .state import MANIFEST, State, StateBusy, manifest_text
 from .transform import transformed_and_made
-from .validate import Validator
+from .validate import Validator, grammar
 from .write import replace_pages
 
 # More corrected files than this at once (a branch checked out, a search and replace) go to the full build,
@@ -104,7 +104,7 @@ def finish(built: Built) -> None:
         archive = edition_zip(edition)
         replace_pages(built.out, [archive])
         state.keep_page(archive.path, digest(edition_zip_inputs(edition)), page_files([archive]), "[]")
-        token = state_token(state.page_digests(), {str(f.path): f.key for f in edition_files(edition)})
+        token = state.token({str(f.path): f.key for f in edition_files(edition)})
         state.finish(built.key, token)
         state.seal()
     finally:
@@ -129,9 +129,11 @@ def site_state(built: Built) -> State | None:
 
 def prepare(built: Built) -> None:
     """Make ready what a quick rebuild uses, while the preview waits for a change: the validator, with the
-    edition's files to ask about, and the renderer, with the templates of the pages it remakes compiled."""
+    edition's files to ask about and its grammar compiled, and the renderer, with the templates of the pages it remakes compiled."""
     if built.validator is None:  # the files it answers about declare the ids they did (`same_file`)
         built.validator = Validator(edition_files(built.edition), built.edition.config, complete_index=False)
+        if built.validator.mode == "own":
+            grammar()  # compiled once, when first used: a build that validated no file has not
     if built.renderer is None:
         built.renderer = Renderer(built.edition)
         for template in ("document.html", "entity.html"):

@@ -103,9 +103,11 @@ class State:
         return {name: (digest, files, messages)
                 for name, digest, files, messages in self.connection.execute("SELECT * FROM pages")}
 
-    def page_digests(self) -> dict[str, str]:
-        """Each page's digest as the last build made it (`pages` without its files and messages)."""
-        return dict(self.connection.execute("SELECT name, digest FROM pages"))
+    def token(self, files: dict[str, str]) -> str:
+        """The `state_token` of the pages this state keeps and of `files`, the pages read a row at a time (a
+        large edition has half a million): SQLite orders names by their UTF-8 bytes, as Python does by code
+        points."""
+        return _token(self.connection.execute("SELECT name, digest FROM pages ORDER BY name"), sorted(files.items()))
 
     def files(self) -> set[str]:
         """The path of each file whose facts are kept."""
@@ -217,9 +219,14 @@ def manifest_text(token: str) -> str:
 def state_token(pages: dict[str, str], files: dict[str, str]) -> str:
     """A digest of what the state vouches for: each page's digest and each file's key. Two builds that made
     the same site from the same files name the same state."""
+    return _token(sorted(pages.items()), sorted(files.items()))
+
+
+def _token(pages, files) -> str:
     hashed = hashlib.sha256()
-    for name, value in [*sorted(pages.items()), *sorted(files.items())]:
-        hashed.update(f"{name}\0{value}\0".encode("utf-8"))
+    for rows in (pages, files):
+        for name, value in rows:
+            hashed.update(f"{name}\0{value}\0".encode("utf-8"))
     return hashed.hexdigest()
 
 
