@@ -129,11 +129,14 @@ def site_state(built: Built) -> State | None:
 
 def prepare(built: Built) -> None:
     """Make ready what a quick rebuild uses, while the preview waits for a change: the validator, with the
-    edition's files to ask about and its grammar compiled, and the renderer, with the templates of the pages it remakes compiled."""
+    edition's files to ask about and its grammar compiled, the anchor registry, and the renderer, with the templates of the pages it remakes compiled."""
     if built.validator is None:  # the files it answers about declare the ids they did (`same_file`)
         built.validator = Validator(edition_files(built.edition), built.edition.config, complete_index=False)
         if built.validator.mode == "own":
             grammar()  # compiled once, when first used: a build that validated no file has not
+    if built.registry is None:  # as the build read it: a changed registry is not a correction
+        built.registry, _ = anchors.read_registry(built.edition.config.project_dir)
+        built.live = anchors.live_anchors(built.edition.documents, built.registry)
     if built.renderer is None:
         built.renderer = Renderer(built.edition)
         for template in ("document.html", "entity.html"):
