@@ -234,3 +234,15 @@ def test_a_correction_asks_the_other_files_nothing_its_last_validation_answered(
     assert quick is not None
     finish(built)
     assert_as_clean(project, tmp_path, quick, "answered")
+
+
+def test_a_file_holding_several_documents_is_left_to_the_full_build(tmp_path, edition_copy):
+    # A volume's documents share its file, its zip member and the rest of the volume's page.
+    project = edition_copy("foreign")
+    built = built_with_retain(project)
+    volume = project / "texts" / "vol-a.xml"
+    site_before = files_of(project / "_site")
+    edit(volume, "The talk went on", "The talk continued")
+
+    assert correct(built, {volume}) is None
+    assert files_of(project / "_site") == site_before
