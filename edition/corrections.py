@@ -57,7 +57,8 @@ class Correction:
 def correct(built: Built, changed: set[Path]) -> BuildResult | None:
     """Rebuild the site of `built` after the `changed` files, when they are corrections alone; None, with
     nothing written or kept, when they are not (the full build is then needed). After a quick rebuild,
-    `built` describes the edition as corrected, and the edition's zip is still to be written (`finish`)."""
+    `built` describes the edition as corrected, and the edition's zip is still to be written (`finish`). If
+    it raises (the site cannot be written), `built` may describe neither: only a full build can follow."""
     started = time.perf_counter()
     result = BuildResult(stages=Stages(), out=built.out)
     edition = built.edition
@@ -129,7 +130,8 @@ def site_state(built: Built) -> State | None:
 
 def prepare(built: Built) -> None:
     """Make ready what a quick rebuild uses, while the preview waits for a change: the validator, with the
-    edition's files to ask about and its grammar compiled, the anchor registry, and the renderer, with the templates of the pages it remakes compiled."""
+    edition's files to ask about and its grammar compiled, the anchor registry, and the renderer, with the
+    templates of the pages it remakes compiled."""
     if built.validator is None:  # the files it answers about declare the ids they did (`same_file`)
         built.validator = Validator(edition_files(built.edition), built.edition.config, complete_index=False)
         if built.validator.mode == "own":
