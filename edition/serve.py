@@ -457,8 +457,8 @@ def _report(result: BuildResult, quick: bool = False) -> None:
         return
     if quick:
         _out.print(f"corrected {result.remade} document{'s' if result.remade != 1 else ''} in place in "
-                   f"{result.seconds:.2f} s (the pages that show {'them' if result.remade != 1 else 'it'}), "
-                   f"{len(result.report.warnings)} warning(s)")
+                   f"{result.seconds:.2f} s (only the pages that show {'them' if result.remade != 1 else 'it'} "
+                   f"made again), {len(result.report.warnings)} warning(s)")
         return
     _out.print(f"built {result.documents} document{'s' if result.documents != 1 else ''}, {result.pages} pages "
                f"in {result.seconds:.1f} s, {len(result.report.warnings)} warning(s)")
